@@ -1,0 +1,234 @@
+use std::sync::Arc;
+
+use wix_sandbox::{Sandbox, seed};
+
+use super::*;
+
+async fn sandbox_and_auth(secret_json: &str) -> (Sandbox, Arc<AdminAuth>) {
+    let sandbox = Sandbox::spawn(0).await.expect("sandbox starts");
+    let http = crate::wix_http_client().unwrap();
+    let source = SecretSource::DevInline(Secret::new(secret_json));
+    let auth = Arc::new(
+        AdminAuth::new(http, &sandbox.base_url, source)
+            .expecting_site(Some(seed::SITE_ID.to_owned())),
+    );
+    (sandbox, auth)
+}
+
+fn oauth_secret() -> String {
+    serde_json::json!({ "clientId": seed::CLIENT_ID, "clientSecret": seed::CLIENT_SECRET })
+        .to_string()
+}
+
+async fn control(sandbox: &Sandbox, path: &str, body: serde_json::Value) {
+    let response = crate::wix_http_client()
+        .unwrap()
+        .post(format!("{}/_sandbox/{path}", sandbox.base_url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "control {path}: {}",
+        response.status()
+    );
+}
+
+async fn sandbox_mints(sandbox: &Sandbox) -> u64 {
+    stats(sandbox).await["mints"]
+        .as_u64()
+        .expect("stats has mints")
+}
+
+async fn stats(sandbox: &Sandbox) -> serde_json::Value {
+    let client = crate::wix_http_client().unwrap();
+    let response = client
+        .get(format!("{}/_sandbox/stats", sandbox.base_url))
+        .send()
+        .await
+        .unwrap();
+    response.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_callers_finding_no_token_cause_exactly_one_mint() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    // Slow Wix down so every caller arrives while the first mint is still in flight.
+    control(&sandbox, "latency", serde_json::json!({ "ms": 200 })).await;
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let auth = Arc::clone(&auth);
+            tokio::spawn(async move { auth.credential().await.map(drop) })
+        })
+        .collect();
+    for caller in callers {
+        caller
+            .await
+            .unwrap()
+            .expect("every caller gets a credential");
+    }
+    assert_eq!(
+        auth.stats(),
+        AdminStats {
+            secret_fetches: 1,
+            mints: 1
+        }
+    );
+    assert_eq!(sandbox_mints(&sandbox).await, 1);
+}
+
+#[tokio::test]
+async fn a_usable_token_is_reused_without_minting_again() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    for _ in 0..100 {
+        auth.credential().await.unwrap();
+    }
+    assert_eq!(sandbox_mints(&sandbox).await, 1);
+}
+
+#[tokio::test]
+async fn a_token_is_refreshed_ahead_of_its_expiry() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    // 2 s lifetime → usable for 1.6 s (a fifth is kept as margin).
+    control(
+        &sandbox,
+        "admin-token-ttl",
+        serde_json::json!({ "seconds": 2 }),
+    )
+    .await;
+    auth.credential().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1700)).await;
+    auth.credential().await.unwrap();
+    assert_eq!(
+        sandbox_mints(&sandbox).await,
+        2,
+        "re-minted before Wix's expiry, not after"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_reminted_once_and_a_late_rejection_keeps_the_new_one() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    let first = auth.credential().await.unwrap();
+    auth.reject(&first);
+    let second = auth.credential().await.unwrap();
+    // Another request that still held the first token reports it too: the new token must survive.
+    auth.reject(&first);
+    let third = auth.credential().await.unwrap();
+    assert!(Arc::ptr_eq(&second.0, &third.0));
+    assert_eq!(sandbox_mints(&sandbox).await, 2);
+}
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_a_client_rejection_without_a_retry_storm() {
+    let wrong =
+        serde_json::json!({ "clientId": seed::CLIENT_ID, "clientSecret": "not-the-secret" })
+            .to_string();
+    let (sandbox, auth) = sandbox_and_auth(&wrong).await;
+    let err = auth.credential().await.unwrap_err();
+    assert!(
+        matches!(err, AuthError::ClientRejected { status: 401, .. }),
+        "{err:?}"
+    );
+    // Fetched just now, so it is not reread; rejected mints are not retried.
+    assert_eq!(
+        auth.stats(),
+        AdminStats {
+            secret_fetches: 1,
+            mints: 0
+        }
+    );
+    assert_eq!(stats(&sandbox).await["mintRejections"], 1);
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_retried_a_bounded_number_of_times() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    control(
+        &sandbox,
+        "fail",
+        serde_json::json!({ "count": 2, "status": 503, "pathPrefix": "/oauth2/token" }),
+    )
+    .await;
+    auth.credential().await.expect("third attempt succeeds");
+    control(
+        &sandbox,
+        "fail",
+        serde_json::json!({ "count": 1000, "status": 500, "pathPrefix": "/oauth2/token" }),
+    )
+    .await;
+    auth.reject(&auth.credential().await.unwrap());
+    let err = auth.credential().await.unwrap_err();
+    assert!(
+        matches!(err, AuthError::MintFailed { status: 500, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_api_key_credential_carries_the_key_and_its_site() {
+    let secret =
+        serde_json::json!({ "apiKey": seed::API_KEY, "siteId": seed::SITE_ID }).to_string();
+    let (sandbox, auth) = sandbox_and_auth(&secret).await;
+    let credential = auth.credential().await.unwrap();
+    let request = credential
+        .authorize(crate::wix_http_client().unwrap().get(format!(
+            "{}/site-properties/v4/properties",
+            sandbox.base_url
+        )))
+        .build()
+        .unwrap();
+    assert_eq!(request.headers()["authorization"], seed::API_KEY);
+    assert_eq!(request.headers()["wix-site-id"], seed::SITE_ID);
+    assert_eq!(
+        sandbox_mints(&sandbox).await,
+        0,
+        "API keys are not exchanged for tokens"
+    );
+}
+
+#[tokio::test]
+async fn an_api_key_for_another_site_or_without_a_configured_site_is_refused() {
+    let secret =
+        serde_json::json!({ "apiKey": seed::API_KEY, "siteId": seed::OTHER_SITE_ID }).to_string();
+    let (_sandbox, auth) = sandbox_and_auth(&secret).await;
+    assert!(matches!(
+        auth.credential().await,
+        Err(AuthError::SecretMalformed(_))
+    ));
+    let http = crate::wix_http_client().unwrap();
+    let secret =
+        serde_json::json!({ "apiKey": seed::API_KEY, "siteId": seed::SITE_ID }).to_string();
+    let unbound = AdminAuth::new(
+        http,
+        "http://127.0.0.1:9",
+        SecretSource::DevInline(Secret::new(secret)),
+    );
+    assert!(matches!(
+        unbound.credential().await,
+        Err(AuthError::SecretMalformed(_))
+    ));
+}
+
+#[test]
+fn token_lifetime_is_read_leniently_and_defaults_short() {
+    assert_eq!(
+        parse_lifetime(Some(&serde_json::json!(14400))),
+        Duration::from_secs(14400)
+    );
+    assert_eq!(
+        parse_lifetime(Some(&serde_json::json!("300"))),
+        Duration::from_secs(300)
+    );
+    assert_eq!(
+        parse_lifetime(Some(&serde_json::json!(0))),
+        FALLBACK_TOKEN_LIFETIME
+    );
+    assert_eq!(parse_lifetime(None), FALLBACK_TOKEN_LIFETIME);
+    assert_eq!(expiry_margin(Duration::from_secs(14400)), MAX_EXPIRY_MARGIN);
+    assert_eq!(
+        expiry_margin(Duration::from_secs(10)),
+        Duration::from_secs(2)
+    );
+}

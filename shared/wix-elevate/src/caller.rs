@@ -1,0 +1,292 @@
+//! Who is calling: a Wix visitor or member token checked with Wix's token-info, or an IAM principal
+//! verified by AWS when the function URL uses `AWS_IAM`.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use backon::Retryable;
+use lambda_http::RequestExt;
+use lambda_http::request::RequestContext;
+use quick_cache::sync::Cache;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::wix::{WixError, backoff, header_text, read_capped, transport_error};
+use crate::{ApiError, Config, WixId};
+
+/// Verified identities held at once; beyond this the least recently used are dropped.
+const CACHE_CAPACITY: usize = 10_000;
+/// A positive answer is reused for at most this long (and never past the token's own expiry), so a
+/// logged-out member's token stops working soon without a call per request.
+const MAX_CACHE_AGE: Duration = Duration::from_secs(300);
+/// Real Wix tokens are a few hundred bytes; anything far longer is not one.
+const MAX_TOKEN_BYTES: usize = 4096;
+
+/// The verified subject of a request. It comes from Wix's answer about the token (or from AWS), never
+/// from anything else the caller sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// An anonymous visitor of this site. Anyone can mint one with the public client id.
+    Visitor { visitor_id: String },
+    /// A logged-in member of this site.
+    Member { member_id: WixId },
+    /// A server-to-server caller whose request AWS signed and verified (function URL with `AWS_IAM`).
+    Iam { principal_arn: String },
+}
+
+impl Subject {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Subject::Visitor { .. } => "visitor",
+            Subject::Member { .. } => "member",
+            Subject::Iam { .. } => "iam",
+        }
+    }
+
+    pub fn id(&self) -> String {
+        match self {
+            Subject::Visitor { visitor_id } => visitor_id.clone(),
+            Subject::Member { member_id } => member_id.to_string(),
+            Subject::Iam { principal_arn } => principal_arn.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub subject: Subject,
+}
+
+#[derive(Clone)]
+struct Verified {
+    subject: Subject,
+    valid_until: SystemTime,
+}
+
+/// Checks caller tokens with `POST /oauth2/token-info` and remembers positive answers.
+pub struct CallerVerifier {
+    http: reqwest::Client,
+    token_info_url: String,
+    client_id: String,
+    site_id: Option<String>,
+    /// Keyed by SHA-256 of the token: the cache never holds a usable token.
+    verified: Cache<[u8; 32], Verified>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenInfo {
+    #[serde(default)]
+    active: bool,
+    subject_type: Option<String>,
+    subject_id: Option<String>,
+    client_id: Option<String>,
+    site_id: Option<String>,
+    exp: Option<serde_json::Value>,
+}
+
+impl CallerVerifier {
+    pub fn new(http: reqwest::Client, config: &Config) -> Self {
+        CallerVerifier {
+            http,
+            token_info_url: format!("{}/oauth2/token-info", config.api_base),
+            client_id: config.client_id.clone(),
+            site_id: config.site_id.clone(),
+            verified: Cache::new(CACHE_CAPACITY),
+        }
+    }
+
+    /// Identify the caller of `request`: an IAM principal from the request context, else the bearer token.
+    pub async fn verify(&self, request: &lambda_http::Request) -> Result<Caller, ApiError> {
+        if let Some(principal_arn) = iam_principal(request) {
+            return Ok(Caller {
+                subject: Subject::Iam { principal_arn },
+            });
+        }
+        let token = bearer_token(request.headers())?;
+        self.verify_token(token)
+            .await
+            .map(|subject| Caller { subject })
+    }
+
+    pub async fn verify_token(&self, token: &str) -> Result<Subject, ApiError> {
+        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = SystemTime::now();
+        if let Some(hit) = self.verified.get(&key) {
+            if hit.valid_until > now {
+                return Ok(hit.subject);
+            }
+            self.verified.remove(&key);
+        }
+        let info = self.token_info(token).await?;
+        let (subject, expires_at) = self.accept(info, now)?;
+        self.verified.insert(
+            key,
+            Verified {
+                subject: subject.clone(),
+                valid_until: expires_at.min(now + MAX_CACHE_AGE),
+            },
+        );
+        Ok(subject)
+    }
+
+    async fn token_info(&self, token: &str) -> Result<TokenInfo, ApiError> {
+        let body = serde_json::json!({ "token": token });
+        let ask = || async {
+            let response = self
+                .http
+                .post(&self.token_info_url)
+                .json(&body)
+                .send()
+                .await
+                .map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let request_id = header_text(response.headers(), "x-wix-request-id");
+            let bytes = read_capped(response).await?;
+            if status == 200 {
+                return serde_json::from_slice::<TokenInfo>(&bytes)
+                    .map_err(|e| WixError::Malformed(format!("token-info ({:?})", e.classify())));
+            }
+            Err(WixError::Status {
+                status,
+                code: None,
+                request_id,
+            })
+        };
+        let answer = ask
+            .retry(backoff())
+            .when(|e: &WixError| match e {
+                WixError::Status { status, .. } => *status == 429 || *status >= 500,
+                WixError::Timeout | WixError::Unreachable(_) => true,
+                _ => false,
+            })
+            .await;
+        match answer {
+            Ok(info) => Ok(info),
+            Err(WixError::Status { status: 429, .. }) => Err(ApiError::RateLimited),
+            // Wix refuses to describe tokens it does not know: the caller's token is not valid.
+            Err(WixError::Status {
+                status: 400..=499, ..
+            }) => Err(ApiError::Unauthenticated("the access token is not valid")),
+            Err(WixError::Timeout) => Err(ApiError::GatewayTimeout),
+            Err(e) => {
+                tracing::warn!(error = %e, "token-info failed");
+                Err(ApiError::BadGateway)
+            }
+        }
+    }
+
+    /// The checks on Wix's answer: active, issued by our client, for our site, a visitor or a member.
+    fn accept(&self, info: TokenInfo, now: SystemTime) -> Result<(Subject, SystemTime), ApiError> {
+        const INVALID: ApiError = ApiError::Unauthenticated("the access token is not valid");
+        if !info.active {
+            return Err(ApiError::Unauthenticated(
+                "the access token has expired or was revoked",
+            ));
+        }
+        if info.client_id.as_deref() != Some(self.client_id.as_str()) {
+            return Err(ApiError::Unauthenticated(
+                "the access token was issued to another client",
+            ));
+        }
+        if let Some(site_id) = &self.site_id
+            && info.site_id.as_deref() != Some(site_id.as_str())
+        {
+            return Err(ApiError::Unauthenticated(
+                "the access token belongs to another site",
+            ));
+        }
+        let expires_at = info.exp.as_ref().and_then(epoch_time).ok_or(INVALID)?;
+        if expires_at <= now {
+            return Err(ApiError::Unauthenticated(
+                "the access token has expired or was revoked",
+            ));
+        }
+        let subject_id = info
+            .subject_id
+            .filter(|s| !s.is_empty() && s.len() <= 128)
+            .ok_or(INVALID)?;
+        let subject = match info.subject_type.as_deref() {
+            Some("VISITOR") => Subject::Visitor {
+                visitor_id: subject_id,
+            },
+            Some("MEMBER") => Subject::Member {
+                member_id: WixId::parse(&subject_id).map_err(|_| INVALID)?,
+            },
+            // App, user (site owner) and unknown tokens are not how a frontend calls this project.
+            _ => {
+                return Err(ApiError::Unauthenticated(
+                    "only visitor and member access tokens are accepted",
+                ));
+            }
+        };
+        Ok((subject, expires_at))
+    }
+}
+
+/// `exp` as epoch seconds, in a JSON number or string; milliseconds are recognised by their size.
+fn epoch_time(value: &serde_json::Value) -> Option<SystemTime> {
+    let raw: u64 = match value {
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64))?,
+        serde_json::Value::String(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    let seconds = if raw > 100_000_000_000 {
+        raw / 1000
+    } else {
+        raw
+    };
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// The token from `Authorization: Bearer <token>` (a bare token is accepted as Wix's SDKs send one).
+fn bearer_token(headers: &http::HeaderMap) -> Result<&str, ApiError> {
+    let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+    let value = values.next().ok_or(ApiError::Unauthenticated(
+        "an Authorization: Bearer <access token> header is required",
+    ))?;
+    if values.next().is_some() {
+        return Err(ApiError::Unauthenticated(
+            "send exactly one Authorization header",
+        ));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated("the access token is malformed"))?
+        .trim();
+    let token = match value.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        Some(_) => {
+            return Err(ApiError::Unauthenticated(
+                "the Authorization scheme must be Bearer",
+            ));
+        }
+        None => value,
+    };
+    let well_formed = !token.is_empty()
+        && token.len() <= MAX_TOKEN_BYTES
+        && token.bytes().all(|b| b.is_ascii_graphic());
+    if well_formed {
+        Ok(token)
+    } else {
+        Err(ApiError::Unauthenticated("the access token is malformed"))
+    }
+}
+
+/// The IAM principal AWS verified, present only when the function URL's auth type is `AWS_IAM`.
+fn iam_principal(request: &lambda_http::Request) -> Option<String> {
+    match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(context) => context
+            .authorizer
+            .as_ref()?
+            .iam
+            .as_ref()?
+            .user_arn
+            .clone()
+            .filter(|arn| !arn.is_empty()),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

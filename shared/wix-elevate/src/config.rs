@@ -1,0 +1,237 @@
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use thiserror::Error;
+
+use crate::WixId;
+
+/// Function configuration, read once at cold start from the environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The headless OAuth client whose visitor and member tokens callers present (`WIX_CLIENT_ID`).
+    pub client_id: String,
+    /// When set, caller tokens must belong to this site; required in API-key mode (`WIX_SITE_ID`).
+    pub site_id: Option<String>,
+    /// Members with admin rights (`ADMIN_MEMBER_IDS`, comma-separated GUIDs).
+    pub admin_member_ids: HashSet<WixId>,
+    /// IAM principals (ARNs) with admin rights when the function URL uses `AWS_IAM` (`ADMIN_IAM_PRINCIPALS`).
+    pub admin_iam_principals: HashSet<String>,
+    /// Browser origins allowed to call (`ALLOWED_ORIGINS`); a request with another `Origin` is refused.
+    pub allowed_origins: HashSet<String>,
+    /// Wix REST host without a trailing slash (`WIX_API_BASE`, default `https://www.wixapis.com`).
+    pub api_base: String,
+}
+
+pub const DEFAULT_API_BASE: &str = "https://www.wixapis.com";
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is required")]
+    Missing(&'static str),
+    #[error("{var}: {problem}")]
+    Invalid { var: &'static str, problem: String },
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Same as [`Config::from_env`] with the variables supplied by `lookup` (tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let list = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let client_id = get("WIX_CLIENT_ID").ok_or(ConfigError::Missing("WIX_CLIENT_ID"))?;
+        let admin_member_ids = list("ADMIN_MEMBER_IDS")
+            .iter()
+            .map(|id| {
+                WixId::parse(id).map_err(|e| ConfigError::Invalid {
+                    var: "ADMIN_MEMBER_IDS",
+                    problem: format!("{id:.40}: {e}"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let admin_iam_principals = list("ADMIN_IAM_PRINCIPALS")
+            .into_iter()
+            .map(|arn| {
+                if arn.starts_with("arn:") {
+                    Ok(arn)
+                } else {
+                    Err(ConfigError::Invalid {
+                        var: "ADMIN_IAM_PRINCIPALS",
+                        problem: format!("{arn:.60} is not an ARN"),
+                    })
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        let allowed_origins = list("ALLOWED_ORIGINS")
+            .into_iter()
+            .map(|origin| parse_origin(&origin))
+            .collect::<Result<_, _>>()?;
+        let api_base = parse_api_base(get("WIX_API_BASE").as_deref().unwrap_or(DEFAULT_API_BASE))?;
+        Ok(Config {
+            client_id,
+            site_id: get("WIX_SITE_ID"),
+            admin_member_ids,
+            admin_iam_principals,
+            allowed_origins,
+            api_base,
+        })
+    }
+}
+
+/// An origin as browsers send it: scheme, host and optional port, nothing else.
+fn parse_origin(origin: &str) -> Result<String, ConfigError> {
+    let invalid = |problem: &str| ConfigError::Invalid {
+        var: "ALLOWED_ORIGINS",
+        problem: format!("{origin:.80}: {problem}"),
+    };
+    if origin == "*" {
+        return Err(invalid(
+            "a wildcard would let any site call with its visitors' tokens; list origins",
+        ));
+    }
+    let url = reqwest::Url::parse(origin).map_err(|_| invalid("not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid("must be http(s)://host[:port]"));
+    }
+    if url.path() != "/"
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || origin.ends_with('/')
+    {
+        return Err(invalid("an origin has no path, query or trailing slash"));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// Wix's REST host. Plain http only on loopback (the sandbox): anywhere else it would carry the admin
+/// token in clear text.
+fn parse_api_base(base: &str) -> Result<String, ConfigError> {
+    let invalid = |problem: &str| ConfigError::Invalid {
+        var: "WIX_API_BASE",
+        problem: format!("{base:.80}: {problem}"),
+    };
+    let url = reqwest::Url::parse(base).map_err(|_| invalid("not a URL"))?;
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(invalid("plain http is only allowed for a loopback address")),
+        _ => return Err(invalid("must be an https URL")),
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(invalid("must be a bare base URL"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_to_real_wix_and_parses_lists() {
+        let c = config(&[
+            ("WIX_CLIENT_ID", "client"),
+            (
+                "ADMIN_MEMBER_IDS",
+                " 3f2a6c1e-8d4b-4e57-9a3c-2b1d0e9f8a76 ,",
+            ),
+            (
+                "ALLOWED_ORIGINS",
+                "https://shop.example.com,http://127.0.0.1:8080",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.api_base, "https://www.wixapis.com");
+        assert_eq!(c.admin_member_ids.len(), 1);
+        assert!(c.allowed_origins.contains("https://shop.example.com"));
+        assert!(c.allowed_origins.contains("http://127.0.0.1:8080"));
+        assert_eq!(c.site_id, None);
+    }
+
+    #[test]
+    fn the_client_id_is_required() {
+        assert_eq!(
+            config(&[]).unwrap_err(),
+            ConfigError::Missing("WIX_CLIENT_ID")
+        );
+    }
+
+    #[test]
+    fn plain_http_to_wix_is_refused_unless_loopback() {
+        for ok in [
+            "http://127.0.0.1:9100",
+            "http://localhost:9100/",
+            "https://www.wixapis.com",
+        ] {
+            assert!(
+                config(&[("WIX_CLIENT_ID", "c"), ("WIX_API_BASE", ok)]).is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "http://www.wixapis.com",
+            "http://10.0.0.1",
+            "ftp://x",
+            "https://x?y=1",
+            "notaurl",
+        ] {
+            assert!(
+                config(&[("WIX_CLIENT_ID", "c"), ("WIX_API_BASE", bad)]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn wildcard_or_malformed_origins_are_refused() {
+        for bad in [
+            "*",
+            "https://a.example/path",
+            "https://a.example/",
+            "a.example",
+            "null",
+        ] {
+            assert!(
+                config(&[("WIX_CLIENT_ID", "c"), ("ALLOWED_ORIGINS", bad)]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn admin_ids_that_are_not_guids_are_refused() {
+        assert!(config(&[("WIX_CLIENT_ID", "c"), ("ADMIN_MEMBER_IDS", "ada")]).is_err());
+    }
+}

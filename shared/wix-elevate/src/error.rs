@@ -1,0 +1,114 @@
+use http::{Method, StatusCode};
+use thiserror::Error;
+
+/// Everything a request can end in other than success. Each maps to one HTTP status and a problem
+/// document at the edge ([`crate::problem`]); the text here is ours, never Wix's or a secret.
+#[derive(Debug, Error)]
+pub enum ApiError {
+    #[error("this function only accepts {allowed}")]
+    MethodNotAllowed { allowed: Method },
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("the request body must be {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("the service is starting or a dependency is unavailable; retry shortly")]
+    Unavailable,
+    #[error("Wix could not complete the request")]
+    BadGateway,
+    #[error("Wix did not answer in time")]
+    GatewayTimeout,
+    #[error("Wix is rate limiting requests; retry shortly")]
+    RateLimited,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable | ApiError::RateLimited => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::BadGateway => StatusCode::BAD_GATEWAY,
+            ApiError::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
+        }
+    }
+
+    /// A short, stable name for logs and the problem `type`.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
+            ApiError::BadRequest(_) => "bad-request",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Unprocessable(_) => "unprocessable",
+            ApiError::Unavailable => "unavailable",
+            ApiError::BadGateway => "bad-gateway",
+            ApiError::GatewayTimeout => "gateway-timeout",
+            ApiError::RateLimited => "rate-limited",
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::BadRequest(detail.into())
+    }
+}
+
+impl From<crate::wix::WixError> for ApiError {
+    /// The default mapping of a failed Wix call. Functions that know better (an email that already exists,
+    /// a stale revision) match on the [`crate::WixError`] first.
+    fn from(error: crate::wix::WixError) -> Self {
+        use crate::wix::WixError;
+        match error {
+            WixError::Auth(e) if e.is_transient() => ApiError::Unavailable,
+            WixError::Auth(
+                wix_auth::AuthError::SecretUnavailable(_) | wix_auth::AuthError::SecretMalformed(_),
+            ) => ApiError::Unavailable,
+            WixError::Auth(_) => ApiError::BadGateway,
+            WixError::Timeout => ApiError::GatewayTimeout,
+            WixError::Unreachable(_) | WixError::Malformed(_) => ApiError::BadGateway,
+            WixError::Status { status, .. } => match status {
+                400 => ApiError::bad_request("Wix rejected the request as invalid"),
+                404 => ApiError::NotFound("the requested Wix resource does not exist"),
+                409 => ApiError::Conflict("the Wix resource changed or already exists".into()),
+                428 => {
+                    ApiError::Conflict("the Wix resource is not in a state that allows this".into())
+                }
+                429 => ApiError::RateLimited,
+                _ => ApiError::BadGateway,
+            },
+        }
+    }
+}
+
+/// Why the init phase (config, secret source, HTTP client) could not complete.
+#[derive(Debug, Error)]
+pub enum InitError {
+    #[error("configuration: {0}")]
+    Config(#[from] crate::ConfigError),
+    #[error("secret source: {0}")]
+    Secret(#[from] wix_auth::AuthError),
+    #[error("HTTP client: {0}")]
+    HttpClient(String),
+}

@@ -1,0 +1,38 @@
+//! The request pipeline every wix-elevate function runs.
+//!
+//! A function declares an [`Endpoint`]: its method, its [`policy`], its input type, the elevated Wix call
+//! and its response type. [`serve`] does everything else, in this order: method (405), origin (403),
+//! body size (413), content type (415), typed input (400), caller authentication (401), policy (403),
+//! the elevated call with retries and token refresh, the typed response, and one audit line. Errors are
+//! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
+
+mod caller;
+mod config;
+mod error;
+mod ids;
+mod input;
+mod pipeline;
+pub mod policy;
+mod problem;
+pub mod wix;
+
+pub use caller::{Caller, CallerVerifier, Subject};
+pub use config::{Config, ConfigError};
+pub use error::ApiError;
+pub use ids::{IdError, WixId};
+pub use input::{Input, Json, NoInput, RequestParts};
+pub use pipeline::{Endpoint, serve};
+pub use wix::{Repeat, Wix, WixError, WixPath};
+
+/// The error type `main` returns (from the Lambda runtime).
+pub use lambda_http::Error;
+
+/// What a function's `main.rs` needs.
+pub mod prelude {
+    pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
+    pub use crate::{
+        ApiError, Endpoint, Json, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
+    };
+    pub use http::Method;
+    pub use serde::{Deserialize, Serialize};
+}

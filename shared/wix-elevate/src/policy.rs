@@ -1,0 +1,210 @@
+//! Who may call a function, as types. A function names one policy; the pipeline runs its `authorize`
+//! on the verified caller and hands the resulting grant to the function. No grant, no Wix call: the
+//! default is deny.
+
+use crate::{ApiError, Caller, Config, Subject, WixId};
+
+pub trait Policy: Send + Sync + 'static {
+    /// What the function learns about the caller once allowed.
+    type Grant: Send;
+    /// For docs and logs.
+    const NAME: &'static str;
+    fn authorize(caller: &Caller, config: &Config) -> Result<Self::Grant, ApiError>;
+}
+
+const NOT_ALLOWED: ApiError = ApiError::Forbidden("the caller is not allowed to do this");
+
+/// An admin: a member listed in `ADMIN_MEMBER_IDS`, or an IAM principal listed in `ADMIN_IAM_PRINCIPALS`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdminGrant {
+    Member(WixId),
+    Iam(String),
+}
+
+fn admin(caller: &Caller, config: &Config) -> Option<AdminGrant> {
+    match &caller.subject {
+        Subject::Member { member_id } if config.admin_member_ids.contains(member_id) => {
+            Some(AdminGrant::Member(*member_id))
+        }
+        Subject::Iam { principal_arn } if config.admin_iam_principals.contains(principal_arn) => {
+            Some(AdminGrant::Iam(principal_arn.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Any visitor or member of this site. A visitor token only proves the call came through this site's
+/// OAuth client (anyone can mint one), so functions behind this policy keep strict caps.
+pub struct AnyVisitor;
+
+impl Policy for AnyVisitor {
+    type Grant = Subject;
+    const NAME: &'static str = "AnyVisitor";
+    fn authorize(caller: &Caller, config: &Config) -> Result<Subject, ApiError> {
+        match &caller.subject {
+            Subject::Iam { .. } if admin(caller, config).is_none() => Err(NOT_ALLOWED),
+            subject => Ok(subject.clone()),
+        }
+    }
+}
+
+/// A logged-in member of this site.
+pub struct Member;
+
+impl Policy for Member {
+    type Grant = WixId;
+    const NAME: &'static str = "Member";
+    fn authorize(caller: &Caller, _config: &Config) -> Result<WixId, ApiError> {
+        match &caller.subject {
+            Subject::Member { member_id } => Ok(*member_id),
+            _ => Err(ApiError::Forbidden("only a logged-in member may do this")),
+        }
+    }
+}
+
+/// An admin only.
+pub struct Admin;
+
+impl Policy for Admin {
+    type Grant = AdminGrant;
+    const NAME: &'static str = "Admin";
+    fn authorize(caller: &Caller, config: &Config) -> Result<AdminGrant, ApiError> {
+        admin(caller, config).ok_or(ApiError::Forbidden("only an admin may do this"))
+    }
+}
+
+/// An admin, or a member acting on what is theirs. Which resources are the member's is decided by the
+/// function from Wix data fetched with elevation, through [`OwnerScope::ensure_owner`] or by scoping a
+/// query to [`OwnerScope::member`].
+pub struct AdminOrOwner;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerScope {
+    Admin(AdminGrant),
+    Member(WixId),
+}
+
+impl OwnerScope {
+    /// Allowed if an admin, or if `owner` is the calling member.
+    pub fn ensure_owner(&self, owner: &WixId) -> Result<(), ApiError> {
+        match self {
+            OwnerScope::Admin(_) => Ok(()),
+            OwnerScope::Member(member_id) if member_id == owner => Ok(()),
+            OwnerScope::Member(_) => Err(ApiError::Forbidden(
+                "a member may only act on what is theirs",
+            )),
+        }
+    }
+
+    /// The member whose resources a query must be limited to; `None` for an admin.
+    pub fn member(&self) -> Option<&WixId> {
+        match self {
+            OwnerScope::Admin(_) => None,
+            OwnerScope::Member(member_id) => Some(member_id),
+        }
+    }
+}
+
+impl Policy for AdminOrOwner {
+    type Grant = OwnerScope;
+    const NAME: &'static str = "AdminOrOwner";
+    fn authorize(caller: &Caller, config: &Config) -> Result<OwnerScope, ApiError> {
+        if let Some(grant) = admin(caller, config) {
+            return Ok(OwnerScope::Admin(grant));
+        }
+        match &caller.subject {
+            Subject::Member { member_id } => Ok(OwnerScope::Member(*member_id)),
+            _ => Err(NOT_ALLOWED),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADMIN_ID: &str = "0a0a0a0a-0000-4000-8000-000000000001";
+    const MEMBER_ID: &str = "0b0b0b0b-0000-4000-8000-000000000002";
+    const ADMIN_ARN: &str = "arn:aws:iam::123456789012:role/nightly-job";
+
+    fn config() -> Config {
+        Config::from_lookup(|name| match name {
+            "WIX_CLIENT_ID" => Some("client".into()),
+            "ADMIN_MEMBER_IDS" => Some(ADMIN_ID.into()),
+            "ADMIN_IAM_PRINCIPALS" => Some(ADMIN_ARN.into()),
+            _ => None,
+        })
+        .unwrap()
+    }
+
+    fn visitor() -> Caller {
+        Caller {
+            subject: Subject::Visitor {
+                visitor_id: "v-1".into(),
+            },
+        }
+    }
+    fn member(id: &str) -> Caller {
+        Caller {
+            subject: Subject::Member {
+                member_id: WixId::parse(id).unwrap(),
+            },
+        }
+    }
+    fn iam(arn: &str) -> Caller {
+        Caller {
+            subject: Subject::Iam {
+                principal_arn: arn.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_visitor_is_not_a_member_or_an_admin() {
+        assert!(AnyVisitor::authorize(&visitor(), &config()).is_ok());
+        assert!(Member::authorize(&visitor(), &config()).is_err());
+        assert!(Admin::authorize(&visitor(), &config()).is_err());
+        assert!(AdminOrOwner::authorize(&visitor(), &config()).is_err());
+    }
+
+    #[test]
+    fn a_member_not_listed_as_admin_is_not_an_admin() {
+        assert!(Admin::authorize(&member(MEMBER_ID), &config()).is_err());
+        assert_eq!(
+            AdminOrOwner::authorize(&member(MEMBER_ID), &config()).unwrap(),
+            OwnerScope::Member(WixId::parse(MEMBER_ID).unwrap())
+        );
+        assert!(Admin::authorize(&member(ADMIN_ID), &config()).is_ok());
+    }
+
+    #[test]
+    fn a_member_may_act_only_on_what_is_theirs() {
+        let scope = AdminOrOwner::authorize(&member(MEMBER_ID), &config()).unwrap();
+        assert!(
+            scope
+                .ensure_owner(&WixId::parse(MEMBER_ID).unwrap())
+                .is_ok()
+        );
+        assert!(
+            scope
+                .ensure_owner(&WixId::parse(ADMIN_ID).unwrap())
+                .is_err()
+        );
+        let admin = AdminOrOwner::authorize(&member(ADMIN_ID), &config()).unwrap();
+        assert!(
+            admin
+                .ensure_owner(&WixId::parse(MEMBER_ID).unwrap())
+                .is_ok()
+        );
+        assert_eq!(admin.member(), None);
+    }
+
+    #[test]
+    fn an_iam_principal_not_listed_is_denied_everything() {
+        let stranger = iam("arn:aws:iam::123456789012:role/other");
+        assert!(AnyVisitor::authorize(&stranger, &config()).is_err());
+        assert!(Admin::authorize(&stranger, &config()).is_err());
+        assert!(AdminOrOwner::authorize(&stranger, &config()).is_err());
+        assert!(Admin::authorize(&iam(ADMIN_ARN), &config()).is_ok());
+    }
+}

@@ -1,0 +1,172 @@
+//! One middleware in front of every route: request ids, the call log and counters, injected
+//! failures and latency. Handlers stay free of all of it.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::auth;
+use crate::error::WixError;
+use crate::state::SandboxState;
+
+/// Paths under this prefix steer the sandbox; they are not Wix calls and are never recorded,
+/// delayed or failed.
+pub const CONTROL_PREFIX: &str = "/_sandbox";
+/// Token endpoints: not elevated calls (no admin auth).
+const OAUTH_PREFIX: &str = "/oauth2/";
+const TOKEN_INFO_PATH: &str = "/oauth2/token-info";
+
+pub const REQUEST_ID_HEADER: &str = "x-wix-request-id";
+
+/// Answer of `GET /_sandbox/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Successful `client_credentials` grants.
+    pub mints: u64,
+    /// `client_credentials` grants refused by the token endpoint (bad client or secret).
+    pub mint_rejections: u64,
+    /// Requests to `/oauth2/token-info`, whatever their outcome.
+    pub token_info_calls: u64,
+    /// Requests to anything but `/oauth2/*` (the admin-auth endpoints), whatever their outcome.
+    pub elevated_calls: u64,
+    /// Every non-control request, in arrival order.
+    pub calls: Vec<CallRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallRecord {
+    pub method: String,
+    /// Without the query string.
+    pub path: String,
+    /// 0 while the request is still in flight.
+    pub status: u16,
+    /// "admin", "apiKey", "visitor", "member", "none" or "invalid".
+    pub auth: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FailRule {
+    pub remaining: u64,
+    pub status: StatusCode,
+    /// Empty matches every path.
+    pub path_prefix: String,
+}
+
+#[derive(Default)]
+pub(crate) struct ObserveData {
+    pub stats: Stats,
+    pub fail_rules: Vec<FailRule>,
+    pub latency: Duration,
+    /// Bumped by reset so that a request in flight across a reset cannot write into the new log.
+    pub generation: u64,
+}
+
+/// Where a request's entry sits in the call log, to fill in its status later.
+#[derive(Clone, Copy)]
+struct Ticket {
+    generation: u64,
+    index: usize,
+}
+
+impl ObserveData {
+    pub fn stats(&self) -> Stats {
+        self.stats.clone()
+    }
+
+    pub fn add_fail_rule(&mut self, rule: FailRule) {
+        // A count of 0 clears the failures set up for that prefix.
+        self.fail_rules
+            .retain(|r| r.path_prefix != rule.path_prefix);
+        if rule.remaining > 0 {
+            self.fail_rules.push(rule);
+        }
+    }
+
+    /// Uses up one failure of the first rule that matches `path`.
+    fn take_failure(&mut self, path: &str) -> Option<StatusCode> {
+        let index = self
+            .fail_rules
+            .iter()
+            .position(|r| r.remaining > 0 && path.starts_with(&r.path_prefix))?;
+        let rule = &mut self.fail_rules[index];
+        rule.remaining -= 1;
+        let status = rule.status;
+        if rule.remaining == 0 {
+            self.fail_rules.remove(index);
+        }
+        Some(status)
+    }
+
+    fn begin(&mut self, method: &str, path: &str, auth: &str) -> Ticket {
+        if path == TOKEN_INFO_PATH {
+            self.stats.token_info_calls += 1;
+        }
+        if !path.starts_with(OAUTH_PREFIX) {
+            self.stats.elevated_calls += 1;
+        }
+        self.stats.calls.push(CallRecord {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status: 0,
+            auth: auth.to_owned(),
+        });
+        Ticket {
+            generation: self.generation,
+            index: self.stats.calls.len() - 1,
+        }
+    }
+
+    fn finish(&mut self, ticket: Ticket, status: StatusCode) {
+        if ticket.generation == self.generation
+            && let Some(call) = self.stats.calls.get_mut(ticket.index)
+        {
+            call.status = status.as_u16();
+        }
+    }
+}
+
+fn is_control(path: &str) -> bool {
+    path.strip_prefix(CONTROL_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The layer: see the module docs.
+pub(crate) async fn observe(
+    State(state): State<SandboxState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut response = if is_control(&path) {
+        next.run(req).await
+    } else {
+        let method = req.method().as_str().to_owned();
+        let (caller, ticket, injected, latency) = state.with(|w| {
+            let caller = auth::classify(w, req.headers());
+            let ticket = w.observe.begin(&method, &path, caller.label());
+            let injected = w.observe.take_failure(&path);
+            (caller, ticket, injected, w.observe.latency)
+        });
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        // Handlers read the caller from here, so the log and the auth decision always agree.
+        req.extensions_mut().insert(caller);
+        let response = match injected {
+            Some(status) => WixError::injected(status).into_response(),
+            None => next.run(req).await,
+        };
+        state.with(|w| w.observe.finish(ticket, response.status()));
+        response
+    };
+    let request_id = uuid::Uuid::new_v4().to_string();
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
+}

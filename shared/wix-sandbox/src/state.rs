@@ -1,0 +1,117 @@
+//! The one shared state: every Wix area's data plus the observe/steer bookkeeping, behind one mutex.
+//! The lock is only taken inside [`SandboxState::with`], which cannot span an `.await`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::http::StatusCode;
+
+use crate::members::MemberData;
+use crate::oauth::OAuthData;
+use crate::observe::{FailRule, ObserveData, Stats};
+use crate::site_properties::SiteData;
+
+/// Everything the sandbox knows. A new Wix area adds its own `…Data` field here.
+pub(crate) struct World {
+    pub oauth: OAuthData,
+    pub members: MemberData,
+    pub site: SiteData,
+    pub observe: ObserveData,
+}
+
+impl World {
+    fn seeded() -> Self {
+        World {
+            oauth: OAuthData::seeded(),
+            members: MemberData::seeded(),
+            site: SiteData::seeded(),
+            observe: ObserveData::default(),
+        }
+    }
+}
+
+/// Cheap to clone; all clones share one sandbox. Its public methods are the in-process form of the
+/// `/_sandbox/*` control endpoints.
+#[derive(Clone)]
+pub struct SandboxState {
+    inner: Arc<Mutex<World>>,
+}
+
+impl Default for SandboxState {
+    fn default() -> Self {
+        Self::seeded()
+    }
+}
+
+impl SandboxState {
+    /// A fresh sandbox holding the data in [`crate::seed`].
+    pub fn seeded() -> Self {
+        SandboxState {
+            inner: Arc::new(Mutex::new(World::seeded())),
+        }
+    }
+
+    /// Runs `f` under the lock. A panic in some handler must not wedge every later test, so a
+    /// poisoned lock is simply taken over.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        let mut world = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut world)
+    }
+
+    /// Counters and the log of Wix calls since the last reset.
+    pub fn stats(&self) -> Stats {
+        self.with(|w| w.observe.stats())
+    }
+
+    /// Every token issued so far expires now (refresh tokens keep working).
+    pub fn expire_tokens(&self) {
+        self.with(|w| w.oauth.expire_all(now()));
+    }
+
+    /// Marks one access token inactive; false if the sandbox never issued it.
+    pub fn deactivate_token(&self, token: &str) -> bool {
+        self.with(|w| w.oauth.deactivate(token))
+    }
+
+    /// The next `count` non-control requests whose path starts with `path_prefix` (all of them when
+    /// `None`) are answered with `status` and a Wix error body.
+    pub fn fail(&self, count: u64, status: StatusCode, path_prefix: Option<&str>) {
+        let rule = FailRule {
+            remaining: count,
+            status,
+            path_prefix: path_prefix.unwrap_or("").to_owned(),
+        };
+        self.with(|w| w.observe.add_fail_rule(rule));
+    }
+
+    /// Delays every non-control response; `Duration::ZERO` clears it.
+    pub fn set_latency(&self, latency: Duration) {
+        self.with(|w| w.observe.latency = latency);
+    }
+
+    /// Replaces [`crate::seed::CLIENT_ID`]'s secret and revokes every admin token issued so far.
+    pub fn rotate_secret(&self, new_secret: &str) {
+        self.with(|w| w.oauth.rotate_secret(crate::seed::CLIENT_ID, new_secret));
+    }
+
+    /// `expires_in` of admin tokens minted from now on (0 mints tokens that are already expired).
+    pub fn set_admin_token_ttl(&self, seconds: u64) {
+        self.with(|w| w.oauth.admin_ttl = seconds);
+    }
+
+    /// Back to the seeded state with counters zeroed.
+    pub fn reset(&self) {
+        self.with(|w| {
+            let generation = w.observe.generation + 1;
+            *w = World::seeded();
+            w.observe.generation = generation;
+        });
+    }
+}
+
+/// Seconds since the Unix epoch, the unit of token-info `iat`/`exp`.
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
