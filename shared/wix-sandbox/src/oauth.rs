@@ -102,6 +102,11 @@ impl OAuthData {
         self.tokens.get(token).filter(|r| r.is_live(now))
     }
 
+    /// Every access and refresh token issued so far, for tests that prove none of them leaked.
+    pub fn issued(&self) -> Vec<String> {
+        self.tokens.keys().cloned().collect()
+    }
+
     pub fn expire_all(&mut self, now: u64) {
         // `exp` moves into the past so token-info reports a consistent, already-passed expiry.
         let past = now.saturating_sub(1);

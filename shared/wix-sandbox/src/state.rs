@@ -63,6 +63,11 @@ impl SandboxState {
         self.with(|w| w.observe.stats())
     }
 
+    /// Every token the sandbox has issued (admin, visitor, member): a test scans logs and responses for them.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.with(|w| w.oauth.issued())
+    }
+
     /// Every token issued so far expires now (refresh tokens keep working).
     pub fn expire_tokens(&self) {
         self.with(|w| w.oauth.expire_all(now()));

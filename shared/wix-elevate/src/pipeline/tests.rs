@@ -1,1 +1,538 @@
+//! The pipeline in-process: real function-URL events in, the sandbox as Wix, problem documents out.
 
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wix_auth::{Secret, SecretSource};
+use wix_sandbox::{Sandbox, seed};
+
+use super::*;
+use crate::policy::{Admin, AnyVisitor};
+use crate::{Json, NoInput, WixId};
+
+const GET_EVENT: &str = include_str!("../../tests/data/function-url-get.json");
+const IAM_EVENT: &str = include_str!("../../tests/data/function-url-iam-post.json");
+const NIGHTLY_JOB: &str = "arn:aws:sts::123456789012:assumed-role/nightly-job/nightly";
+
+/// Reads site properties for any visitor.
+struct ReadProperties;
+
+impl Endpoint for ReadProperties {
+    const NAME: &'static str = "read-properties";
+    const METHOD: Method = Method::GET;
+    const MAX_BODY_BYTES: usize = 0;
+    type Policy = AnyVisitor;
+    type Input = NoInput;
+    type Output = Value;
+    async fn call(wix: &Wix, _: Subject, _: NoInput) -> Result<Value, ApiError> {
+        let properties = wix.site_properties().await?;
+        Ok(json!({ "name": properties.site_display_name }))
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Target {
+    member_id: WixId,
+}
+
+/// An admin-only POST with a typed body.
+struct AdminAction;
+
+impl Endpoint for AdminAction {
+    const NAME: &'static str = "admin-action";
+    const METHOD: Method = Method::POST;
+    const MAX_BODY_BYTES: usize = 256;
+    type Policy = Admin;
+    type Input = Json<Target>;
+    type Output = Value;
+    fn target(input: &Json<Target>) -> Option<String> {
+        Some(input.0.member_id.to_string())
+    }
+    async fn call(
+        wix: &Wix,
+        _: crate::policy::AdminGrant,
+        input: Json<Target>,
+    ) -> Result<Value, ApiError> {
+        wix.site_properties().await?;
+        Ok(json!({ "memberId": input.0.member_id }))
+    }
+}
+
+struct Harness {
+    sandbox: Sandbox,
+    app: App,
+}
+
+async fn harness() -> Harness {
+    let sandbox = Sandbox::spawn(0).await.unwrap();
+    let base = sandbox.base_url.clone();
+    let config = Config::from_lookup(|name| match name {
+        "WIX_CLIENT_ID" => Some(seed::CLIENT_ID.into()),
+        "WIX_SITE_ID" => Some(seed::SITE_ID.into()),
+        "WIX_API_BASE" => Some(base.clone()),
+        "ADMIN_MEMBER_IDS" => Some(seed::ADMIN.id.into()),
+        "ADMIN_IAM_PRINCIPALS" => Some(NIGHTLY_JOB.into()),
+        "ALLOWED_ORIGINS" => Some("https://shop.example.com".into()),
+        _ => None,
+    })
+    .unwrap();
+    let secret =
+        json!({ "clientId": seed::CLIENT_ID, "clientSecret": seed::CLIENT_SECRET }).to_string();
+    let ready = Ready::build(config, SecretSource::DevInline(Secret::new(secret)))
+        .await
+        .unwrap();
+    Harness {
+        sandbox,
+        app: App::with_ready(ready),
+    }
+}
+
+impl Harness {
+    async fn token(&self, body: Value) -> String {
+        let client = wix_auth::wix_http_client().unwrap();
+        let response = client
+            .post(self.sandbox.url("/oauth2/token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    async fn visitor(&self) -> String {
+        self.token(json!({ "clientId": seed::CLIENT_ID, "grantType": "anonymous" }))
+            .await
+    }
+
+    async fn member(&self, refresh_token: &str) -> String {
+        self.token(json!({ "clientId": seed::CLIENT_ID, "grantType": "refresh_token", "refreshToken": refresh_token }))
+            .await
+    }
+
+    fn stats(&self) -> wix_sandbox::Stats {
+        self.sandbox.state.stats()
+    }
+}
+
+/// A function-URL event: the GET fixture with the given method, headers (`None` removes one) and body.
+fn event(
+    method: &str,
+    headers: &[(&str, Option<&str>)],
+    body: Option<&str>,
+) -> lambda_http::Request {
+    let mut event: Value = serde_json::from_str(GET_EVENT).unwrap();
+    event["requestContext"]["http"]["method"] = json!(method);
+    for (name, value) in headers {
+        match value {
+            Some(v) => event["headers"][*name] = json!(v),
+            None => {
+                event["headers"].as_object_mut().unwrap().remove(*name);
+            }
+        }
+    }
+    if let Some(body) = body {
+        event["body"] = json!(body);
+    }
+    lambda_http::request::from_str(&event.to_string()).unwrap()
+}
+
+/// Neither the caller was checked nor an elevated call made (the cold-start mint is the only call).
+fn assert_nothing_reached_wix(h: &Harness) {
+    let stats = h.stats();
+    assert_eq!(
+        (stats.elevated_calls, stats.token_info_calls),
+        (0, 0),
+        "{:?}",
+        stats.calls
+    );
+}
+
+fn with_token(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+async fn problem(response: Response<Body>) -> (u16, Value) {
+    let status = response.status().as_u16();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(body["status"], status);
+    assert!(
+        body["requestId"].as_str().is_some_and(|id| !id.is_empty()),
+        "{body}"
+    );
+    assert_eq!(
+        response.headers()["x-request-id"],
+        body["requestId"].as_str().unwrap()
+    );
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_visitor_reads_through_the_pipeline() {
+    let h = harness().await;
+    let token = h.visitor().await;
+    let response = h
+        .app
+        .handle::<ReadProperties>(event(
+            "GET",
+            &[("authorization", Some(&with_token(&token)))],
+            None,
+        ))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body: Value = serde_json::from_slice(response.body().as_ref()).unwrap();
+    assert_eq!(body, json!({ "name": seed::SITE_DISPLAY_NAME }));
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_with_allow() {
+    let h = harness().await;
+    let response = h
+        .app
+        .handle::<ReadProperties>(event("POST", &[], None))
+        .await;
+    assert_eq!(response.headers()["allow"], "GET");
+    assert_eq!(problem(response).await.0, 405);
+    assert_nothing_reached_wix(&h);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_before_anything_else() {
+    let h = harness().await;
+    let big = format!(r#"{{"memberId":"{}"}}"#, "x".repeat(300));
+    let response = h
+        .app
+        .handle::<AdminAction>(event(
+            "POST",
+            &[("content-type", Some("application/json"))],
+            Some(&big),
+        ))
+        .await;
+    assert_eq!(problem(response).await.0, 413);
+    assert_nothing_reached_wix(&h);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_415() {
+    let h = harness().await;
+    let token = h.member(seed::ADMIN.refresh_token).await;
+    let headers = [
+        ("content-type", Some("text/plain")),
+        ("authorization", Some(&*with_token(&token))),
+    ];
+    let response = h
+        .app
+        .handle::<AdminAction>(event("POST", &headers, Some("hello")))
+        .await;
+    assert_eq!(problem(response).await.0, 415);
+    assert_eq!(h.stats().elevated_calls, 0);
+}
+
+#[tokio::test]
+async fn unknown_fields_and_ids_that_are_not_guids_are_400_before_any_wix_call() {
+    let h = harness().await;
+    let token = h.member(seed::ADMIN.refresh_token).await;
+    let headers = [
+        ("content-type", Some("application/json")),
+        ("authorization", Some(&*with_token(&token))),
+    ];
+    for body in [
+        format!(r#"{{"memberId":"{}","admin":true}}"#, seed::MEMBER.id),
+        r#"{"memberId":"../../members"}"#.to_owned(),
+        r#"{"memberId":"%2e%2e%2f"}"#.to_owned(),
+        r#"{"memberId":7}"#.to_owned(),
+        "{".to_owned(),
+    ] {
+        let response = h
+            .app
+            .handle::<AdminAction>(event("POST", &headers, Some(&body)))
+            .await;
+        assert_eq!(problem(response).await.0, 400, "{body}");
+    }
+    assert_nothing_reached_wix(&h);
+}
+
+#[tokio::test]
+async fn a_missing_or_malformed_token_is_401_without_an_elevated_call() {
+    let h = harness().await;
+    for auth in [
+        None,
+        Some("Bearer"),
+        Some("Basic dXNlcjpwYXNz"),
+        Some("Bearer a b"),
+        Some("Bearer not-a-token"),
+    ] {
+        let response = h
+            .app
+            .handle::<ReadProperties>(event("GET", &[("authorization", auth)], None))
+            .await;
+        assert_eq!(problem(response).await.0, 401, "{auth:?}");
+    }
+    assert_eq!(h.stats().elevated_calls, 0);
+}
+
+#[tokio::test]
+async fn a_token_of_another_client_is_401() {
+    let h = harness().await;
+    let other = h
+        .token(json!({ "clientId": seed::OTHER_CLIENT_ID, "grantType": "anonymous" }))
+        .await;
+    let response = h
+        .app
+        .handle::<ReadProperties>(event(
+            "GET",
+            &[("authorization", Some(&with_token(&other)))],
+            None,
+        ))
+        .await;
+    let (status, body) = problem(response).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        body["detail"],
+        "the access token was issued to another client"
+    );
+    assert_eq!(h.stats().elevated_calls, 0);
+}
+
+#[tokio::test]
+async fn a_visitor_cannot_call_an_admin_function() {
+    let h = harness().await;
+    let visitor = h.visitor().await;
+    let member = h.member(seed::MEMBER.refresh_token).await;
+    let body = format!(r#"{{"memberId":"{}"}}"#, seed::MEMBER.id);
+    for token in [visitor, member] {
+        let headers = [
+            ("content-type", Some("application/json")),
+            ("authorization", Some(&*with_token(&token))),
+        ];
+        let response = h
+            .app
+            .handle::<AdminAction>(event("POST", &headers, Some(&body)))
+            .await;
+        assert_eq!(problem(response).await.0, 403);
+    }
+    assert_eq!(
+        h.stats().elevated_calls,
+        0,
+        "no elevated call for a denied caller"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_member_and_a_listed_iam_principal_may_call_an_admin_function() {
+    let h = harness().await;
+    let admin = h.member(seed::ADMIN.refresh_token).await;
+    let body = format!(r#"{{"memberId":"{}"}}"#, seed::MEMBER.id);
+    let headers = [
+        ("content-type", Some("application/json")),
+        ("authorization", Some(&*with_token(&admin))),
+    ];
+    let response = h
+        .app
+        .handle::<AdminAction>(event("POST", &headers, Some(&body)))
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let mut iam: Value = serde_json::from_str(IAM_EVENT).unwrap();
+    iam["body"] = json!(body);
+    let response = h
+        .app
+        .handle::<AdminAction>(lambda_http::request::from_str(&iam.to_string()).unwrap())
+        .await;
+    assert_eq!(response.status(), 200);
+    iam["requestContext"]["authorizer"]["iam"]["userArn"] =
+        json!("arn:aws:iam::123456789012:user/intruder");
+    let response = h
+        .app
+        .handle::<AdminAction>(lambda_http::request::from_str(&iam.to_string()).unwrap())
+        .await;
+    assert_eq!(
+        problem(response).await.0,
+        403,
+        "an IAM principal not listed is not an admin"
+    );
+}
+
+#[tokio::test]
+async fn a_request_from_an_origin_not_allowed_is_refused() {
+    let h = harness().await;
+    let token = h.visitor().await;
+    let auth = with_token(&token);
+    let response = h
+        .app
+        .handle::<ReadProperties>(event(
+            "GET",
+            &[
+                ("authorization", Some(&auth)),
+                ("origin", Some("https://evil.example")),
+            ],
+            None,
+        ))
+        .await;
+    assert_eq!(problem(response).await.0, 403);
+    let allowed = h
+        .app
+        .handle::<ReadProperties>(event(
+            "GET",
+            &[
+                ("authorization", Some(&auth)),
+                ("origin", Some("https://shop.example.com")),
+            ],
+            None,
+        ))
+        .await;
+    assert_eq!(allowed.status(), 200);
+}
+
+#[tokio::test]
+async fn a_verified_token_is_cached_and_not_checked_again() {
+    let h = harness().await;
+    let auth = with_token(&h.visitor().await);
+    for _ in 0..5 {
+        let response = h
+            .app
+            .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(h.stats().token_info_calls, 1);
+}
+
+#[tokio::test]
+async fn wix_503_twice_then_200_succeeds() {
+    let h = harness().await;
+    let auth = with_token(&h.visitor().await);
+    h.sandbox.state.fail(
+        2,
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        Some("/site-properties"),
+    );
+    let response = h
+        .app
+        .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+        .await;
+    assert_eq!(response.status(), 200);
+    let statuses: Vec<u16> = h
+        .stats()
+        .calls
+        .iter()
+        .filter(|c| c.path.starts_with("/site-properties"))
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(statuses, [503, 503, 200]);
+}
+
+#[tokio::test]
+async fn wix_failing_forever_is_a_502_problem_within_a_bounded_time() {
+    let h = harness().await;
+    let auth = with_token(&h.visitor().await);
+    h.sandbox.state.fail(
+        u64::MAX,
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        Some("/site-properties"),
+    );
+    let started = Instant::now();
+    let response = h
+        .app
+        .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let (status, body) = problem(response).await;
+    assert_eq!(status, 502);
+    assert_eq!(body["detail"], "Wix could not complete the request");
+    let attempts = h
+        .stats()
+        .calls
+        .iter()
+        .filter(|c| c.path.starts_with("/site-properties"))
+        .count();
+    assert_eq!(attempts, 4, "one try and three retries");
+}
+
+#[tokio::test]
+async fn a_write_that_may_have_reached_wix_is_not_retried() {
+    let h = harness().await;
+    let admin = h.member(seed::ADMIN.refresh_token).await;
+    h.sandbox.state.fail(
+        1,
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        Some("/site-properties"),
+    );
+    let wix = Wix::new(Arc::clone(&h.app.ready().await.unwrap().wix));
+    let err = wix
+        .post::<Value>(
+            &crate::WixPath::new("/site-properties/v4/properties/business-contact"),
+            &json!({}),
+            crate::Repeat::Once,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(
+        h.stats()
+            .calls
+            .iter()
+            .filter(|c| c.path.starts_with("/site-properties"))
+            .count(),
+        1
+    );
+    drop(admin);
+}
+
+#[tokio::test]
+async fn an_expired_admin_token_is_reminted_once_and_the_call_succeeds() {
+    let h = harness().await;
+    let auth = with_token(&h.visitor().await);
+    let first = h
+        .app
+        .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+        .await;
+    assert_eq!(first.status(), 200);
+    h.sandbox.state.expire_tokens();
+    let second = h
+        .app
+        .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+        .await;
+    assert_eq!(
+        second.status(),
+        200,
+        "the cached caller stays verified; the admin token is re-minted"
+    );
+    assert_eq!(h.stats().mints, 2);
+}
+
+#[tokio::test]
+async fn problem_documents_never_carry_wix_text_or_tokens() {
+    let h = harness().await;
+    let token = h.visitor().await;
+    let auth = with_token(&token);
+    h.sandbox.state.fail(
+        u64::MAX,
+        http::StatusCode::BAD_REQUEST,
+        Some("/site-properties"),
+    );
+    let response = h
+        .app
+        .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+        .await;
+    let text = String::from_utf8_lossy(response.body().as_ref()).into_owned();
+    assert_eq!(response.status(), 400);
+    assert!(
+        !text.contains(&token) && !text.contains(seed::CLIENT_SECRET),
+        "{text}"
+    );
+    let (_, body) = problem(response).await;
+    assert_eq!(body["detail"], "Wix rejected the request as invalid");
+}

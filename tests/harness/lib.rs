@@ -1,0 +1,430 @@
+//! Black-box test harness: the real function binaries run under `cargo lambda watch`, AWS Secrets
+//! Manager is `moto_server`, and Wix is the sandbox (in this process, so tests can steer it).
+//!
+//! Every server binds 127.0.0.1. Child processes run in their own process group, are killed with it when
+//! their handle drops, and carry a watchdog that kills them if this test process dies first.
+
+mod process;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use aws_sdk_secretsmanager::Client as SecretsManager;
+pub use process::Process;
+use serde_json::{Value, json};
+pub use wix_sandbox::{Sandbox, seed};
+
+/// The workspace root (where `cargo lambda watch` runs).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+/// The project-local Python tools (`scripts/setup` makes them): moto_server and cargo-lambda.
+pub fn venv_bin(tool: &str) -> PathBuf {
+    let dir = std::env::var_os("WIX_ELEVATE_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".venv"));
+    let path = dir.join("bin").join(tool);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/setup first",
+        path.display()
+    );
+    path
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Wait until something accepts connections on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, within: Duration, process: &Process) {
+    let deadline = Instant::now() + within;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nothing listening on {port} after {within:?}; output:\n{}",
+            process.output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A `moto_server` on loopback.
+pub struct Moto {
+    pub port: u16,
+    _process: Process,
+}
+
+impl Moto {
+    pub fn start_on(port: u16) -> Moto {
+        let mut command = std::process::Command::new(venv_bin("moto_server"));
+        command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        let process = Process::spawn("moto", command);
+        wait_for_port(port, Duration::from_secs(30), &process);
+        Moto {
+            port,
+            _process: process,
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// One moto for the whole test binary: secrets are named per test, so tests do not meet.
+    pub fn shared() -> &'static Moto {
+        static SHARED: OnceLock<Moto> = OnceLock::new();
+        SHARED.get_or_init(|| Moto::start_on(free_port()))
+    }
+}
+
+/// A Secrets Manager client for moto at `endpoint` (dummy credentials; moto checks none).
+pub async fn secrets_manager(endpoint: &str) -> SecretsManager {
+    let credentials =
+        aws_sdk_secretsmanager::config::Credentials::new("testing", "testing", None, None, "tests");
+    let config = aws_sdk_secretsmanager::Config::builder()
+        .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
+        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
+        .credentials_provider(credentials)
+        .endpoint_url(endpoint)
+        .build();
+    SecretsManager::from_conf(config)
+}
+
+/// The secret JSON for the sandbox's OAuth client.
+pub fn sandbox_oauth_secret(client_secret: &str) -> String {
+    json!({ "clientId": seed::CLIENT_ID, "clientSecret": client_secret }).to_string()
+}
+
+/// Build the function binaries once per test binary, so the first request does not wait for a compile
+/// (and a compile error shows here, not as a timeout).
+fn build_functions() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let status =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["build", "--quiet", "--bins"])
+                .current_dir(workspace_root())
+                .status()
+                .expect("cargo runs");
+        assert!(status.success(), "building the function binaries failed");
+    });
+}
+
+/// `cargo lambda watch` serving every function of the workspace on a free loopback port.
+pub struct Watch {
+    pub port: u16,
+    process: Process,
+    _env_dir: TempDir,
+}
+
+impl Watch {
+    pub fn start(env: &[(String, String)]) -> Watch {
+        build_functions();
+        let env_dir = TempDir::new();
+        let env_file = env_dir.path.join("functions.env");
+        let lines: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        std::fs::write(&env_file, lines).unwrap();
+        let port = free_port();
+        let mut command = std::process::Command::new(venv_bin("cargo-lambda"));
+        command
+            .args([
+                "lambda",
+                "watch",
+                "--ignore-changes",
+                "-A",
+                "127.0.0.1",
+                "-P",
+                &port.to_string(),
+                "--env-file",
+            ])
+            .arg(&env_file)
+            .current_dir(workspace_root());
+        let process = Process::spawn("cargo-lambda-watch", command);
+        wait_for_port(port, Duration::from_secs(60), &process);
+        Watch {
+            port,
+            process,
+            _env_dir: env_dir,
+        }
+    }
+
+    pub fn url(&self, function: &str) -> String {
+        format!("http://127.0.0.1:{}/lambda-url/{function}/", self.port)
+    }
+
+    /// Everything watch and the functions it ran printed so far.
+    pub fn output(&self) -> String {
+        self.process.output()
+    }
+}
+
+/// How a [`Stack`] is set up.
+pub struct StackOptions {
+    /// Where the functions find Secrets Manager; `None` uses the shared moto.
+    pub secrets_endpoint: Option<String>,
+    /// Store the secret before starting (false: the test stores it later).
+    pub store_secret: bool,
+    pub extra_env: Vec<(String, String)>,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        StackOptions {
+            secrets_endpoint: None,
+            store_secret: true,
+            extra_env: Vec::new(),
+        }
+    }
+}
+
+/// Sandbox + Secrets Manager + the functions under `cargo lambda watch`, configured like production.
+pub struct Stack {
+    pub sandbox: Sandbox,
+    pub watch: Watch,
+    pub secret_id: String,
+    pub secrets_endpoint: String,
+    pub http: reqwest::Client,
+}
+
+impl Stack {
+    pub async fn start() -> Stack {
+        Stack::start_with(StackOptions::default()).await
+    }
+
+    pub async fn start_with(options: StackOptions) -> Stack {
+        let sandbox = Sandbox::spawn(0).await.expect("sandbox starts");
+        let secrets_endpoint = options
+            .secrets_endpoint
+            .unwrap_or_else(|| Moto::shared().endpoint());
+        let secret_id = format!("wix-elevate/test/{}", uuid::Uuid::new_v4());
+        let http = test_http_client();
+        let stack_env = vec![
+            ("WIX_CLIENT_ID", seed::CLIENT_ID.to_owned()),
+            ("WIX_SITE_ID", seed::SITE_ID.to_owned()),
+            ("WIX_SECRET_ID", secret_id.clone()),
+            ("WIX_API_BASE", sandbox.base_url.clone()),
+            ("ADMIN_MEMBER_IDS", seed::ADMIN.id.to_owned()),
+            ("ALLOWED_ORIGINS", "http://127.0.0.1:8080".to_owned()),
+            ("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets_endpoint.clone()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
+            ("RUST_LOG", "info".to_owned()),
+        ];
+        let mut env: Vec<(String, String)> = stack_env
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        env.extend(options.extra_env);
+        let stack = Stack {
+            sandbox,
+            watch: Watch::start(&env),
+            secret_id,
+            secrets_endpoint,
+            http,
+        };
+        if options.store_secret {
+            stack
+                .store_secret(&sandbox_oauth_secret(seed::CLIENT_SECRET))
+                .await;
+        }
+        stack
+    }
+
+    /// Create the secret, or put a new version of it (rotation).
+    pub async fn store_secret(&self, json: &str) {
+        let client = secrets_manager(&self.secrets_endpoint).await;
+        let created = client
+            .create_secret()
+            .name(&self.secret_id)
+            .secret_string(json)
+            .send()
+            .await;
+        if created.is_err() {
+            client
+                .put_secret_value()
+                .secret_id(&self.secret_id)
+                .secret_string(json)
+                .send()
+                .await
+                .expect("secret updated");
+        }
+    }
+
+    pub fn url(&self, function: &str) -> String {
+        self.watch.url(function)
+    }
+
+    async fn grant(&self, body: Value) -> String {
+        let response = self
+            .http
+            .post(self.sandbox.url("/oauth2/token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "token grant failed: {}",
+            response.status()
+        );
+        let body: Value = response.json().await.unwrap();
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    /// A visitor token from the sandbox's anonymous grant, as a browser would get one.
+    pub async fn visitor_token(&self) -> String {
+        self.grant(json!({ "clientId": seed::CLIENT_ID, "grantType": "anonymous" }))
+            .await
+    }
+
+    /// A visitor token issued to another OAuth client (another site's frontend).
+    pub async fn other_client_visitor_token(&self) -> String {
+        self.grant(json!({ "clientId": seed::OTHER_CLIENT_ID, "grantType": "anonymous" }))
+            .await
+    }
+
+    /// A member token from the member's refresh token.
+    pub async fn member_token(&self, member: &seed::SeedMember) -> String {
+        self.grant(json!({ "clientId": seed::CLIENT_ID, "grantType": "refresh_token", "refreshToken": member.refresh_token }))
+            .await
+    }
+
+    /// GET a function with an optional bearer token. The first call to a function includes its cold start.
+    pub async fn get(&self, function: &str, token: Option<&str>) -> Reply {
+        let mut request = self.http.get(self.url(function));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Reply::from(request.send().await.expect("function answers")).await
+    }
+
+    /// POST JSON to a function with an optional bearer token.
+    pub async fn post(&self, function: &str, token: Option<&str>, body: &Value) -> Reply {
+        let mut request = self.http.post(self.url(function)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Reply::from(request.send().await.expect("function answers")).await
+    }
+
+    pub fn stats(&self) -> wix_sandbox::Stats {
+        self.sandbox.state.stats()
+    }
+
+    /// Fail unless no captured log line and none of `bodies` contains the client secret or any token the
+    /// sandbox issued (admin, visitor or member).
+    pub fn assert_no_secret_leaked(&self, bodies: &[&str]) {
+        let logs = self.watch.output();
+        let mut secrets = self.sandbox.state.issued_tokens();
+        secrets.push(seed::CLIENT_SECRET.to_owned());
+        assert!(secrets.len() > 1, "the scan needs tokens to look for");
+        for secret in &secrets {
+            assert!(
+                !logs.contains(secret.as_str()),
+                "a secret or token appears in the function logs"
+            );
+            for body in bodies {
+                assert!(
+                    !body.contains(secret.as_str()),
+                    "a secret or token appears in a response body"
+                );
+            }
+        }
+    }
+}
+
+/// An answer from a function.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Reply {
+    async fn from(response: reqwest::Response) -> Reply {
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Reply {
+            status,
+            content_type,
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Assert this is a problem document with `status` and a request id; return it.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "{}",
+            self.body
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        assert!(
+            problem["requestId"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()),
+            "no request id: {problem}"
+        );
+        problem
+    }
+}
+
+/// HTTP client for tests: plain http on loopback, generous timeout for a first request that may compile.
+fn test_http_client() -> reqwest::Client {
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap()
+}
+
+/// A directory removed on drop.
+struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    fn new() -> TempDir {
+        let path = std::env::temp_dir().join(format!("wix-elevate-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir { path }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
