@@ -36,3 +36,17 @@ pub mod prelude {
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};
 }
+
+/// Typed input parsing, exposed for the benchmarks.
+#[doc(hidden)]
+pub mod input_bench {
+    pub use crate::input::RequestParts;
+
+    pub fn parse_json<T: serde::de::DeserializeOwned + Send>(
+        parts: &RequestParts<'_>,
+        body: &[u8],
+    ) -> Result<T, crate::ApiError> {
+        use crate::Input;
+        crate::Json::<T>::parse(parts, body).map(|json| json.0)
+    }
+}

@@ -12,7 +12,7 @@
 pub mod auth;
 pub mod control;
 pub mod error;
-mod members;
+pub mod members;
 pub mod oauth;
 pub mod observe;
 pub mod seed;
@@ -40,6 +40,7 @@ pub fn router(state: SandboxState) -> Router {
     Router::new()
         .merge(oauth::routes())
         .merge(site_properties::routes())
+        .merge(members::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))

@@ -536,3 +536,27 @@ async fn problem_documents_never_carry_wix_text_or_tokens() {
     let (_, body) = problem(response).await;
     assert_eq!(body["detail"], "Wix rejected the request as invalid");
 }
+
+#[tokio::test]
+async fn an_elevated_member_lookup_returns_status_and_contact_id() {
+    let h = harness().await;
+    let wix = Wix::new(Arc::clone(&h.app.ready().await.unwrap().wix));
+    let member = wix
+        .get_member(&WixId::parse(seed::PENDING.id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        member.contact_id,
+        Some(WixId::parse(seed::PENDING.contact_id).unwrap())
+    );
+    assert_eq!(member.status.as_deref(), Some("PENDING"));
+    assert_eq!(
+        member.login_email.as_deref(),
+        Some(seed::PENDING.login_email)
+    );
+    let missing = wix
+        .get_member(&WixId::parse("00000000-0000-4000-8000-000000000000").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status(), Some(404));
+}
