@@ -1,0 +1,125 @@
+# Helpers shared by scripts/setup, scripts/dev and bench/measure. Source it; do not run it.
+# shellcheck shell=bash
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV="$ROOT/.venv"
+LOCAL="$ROOT/.local" # gitignored: env files, logs, lock files
+SEED_RS="$ROOT/shared/wix-sandbox/src/seed.rs"
+
+# Dummy credentials for moto. Set explicitly so that a developer's real AWS profile is never used locally.
+DUMMY_AWS_ENV=(AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true)
+
+say() { printf '%s: %s\n' "${0##*/}" "$*"; }
+die() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 1
+}
+
+# Microseconds since the epoch, without forking (bash >= 5).
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# "12.3s" from a start time taken with now_us.
+elapsed_since() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.1fs", (b - a) / 1e6 }'; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A TCP port on loopback that nothing listens on now (small race, fine for local runs).
+free_port() {
+	local port
+	for _ in $(seq 50); do
+		port=$((20000 + RANDOM % 30000))
+		port_in_use "$port" || {
+			echo "$port"
+			return 0
+		}
+	done
+	die "no free loopback port found"
+}
+
+# Wait until something listens on 127.0.0.1:$1, for at most $2 seconds. $3 (optional): a pid that must
+# stay alive meanwhile, so a server that crashed fails fast instead of timing out. (An HTTP probe does not
+# work for every server: cargo lambda watch treats unknown paths as invocations and holds them open.)
+wait_for_port() {
+	local port=$1 timeout=$2 pid=${3:-} deadline=$((SECONDS + $2))
+	until port_in_use "$port"; do
+		if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+		((SECONDS < deadline)) || {
+			echo "timed out after ${timeout}s waiting for 127.0.0.1:$port" >&2
+			return 1
+		}
+		sleep 0.1
+	done
+}
+
+# --- Background processes -------------------------------------------------------------------------------
+# Each child runs in its own session/process group (setsid), so cleanup can end it together with anything
+# it spawned (cargo lambda watch starts one process per function), and a Ctrl-C reaches only our trap.
+CHILD_PIDS=()
+
+start_bg() { # start_bg LOGFILE CMD... ; sets BG_PID
+	local log=$1
+	shift
+	setsid "$@" >"$log" 2>&1 &
+	BG_PID=$!
+	CHILD_PIDS+=("$BG_PID")
+}
+
+stop_children() {
+	local pid
+	for pid in "${CHILD_PIDS[@]}"; do
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${CHILD_PIDS[@]}"; do
+		for _ in $(seq 30); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	CHILD_PIDS=()
+}
+
+# --- Sandbox seed values ----------------------------------------------------------------------------------
+# The sandbox's seed (client id, secret, site, members) lives in one place, shared/wix-sandbox/src/seed.rs.
+# Scripts read it from there instead of copying values that would drift.
+
+# seed_const NAME -> value of `pub const NAME: &str = "...";`
+seed_const() {
+	local value
+	[[ -f $SEED_RS ]] || die "missing $SEED_RS (the sandbox seed)"
+	value=$(sed -nE "s/^pub const $1: &str = \"([^\"]*)\";.*/\1/p" "$SEED_RS" | head -n1)
+	[[ -n $value ]] || die "seed.rs has no \`pub const $1: &str\`; update scripts/lib.sh to match it"
+	echo "$value"
+}
+
+# seed_member MEMBER FIELD -> FIELD of `pub const MEMBER: SeedMember = SeedMember { FIELD: "...", ... }`
+seed_member() {
+	local value
+	[[ -f $SEED_RS ]] || die "missing $SEED_RS (the sandbox seed)"
+	value=$(awk -v m="$1" -v f="$2" '
+		$0 ~ "^pub const " m ": SeedMember" { inside = 1; next }
+		inside && $0 ~ "^};" { exit }
+		inside && $1 == f ":" { match($0, /"[^"]*"/); print substr($0, RSTART + 1, RLENGTH - 2); exit }
+	' "$SEED_RS")
+	[[ -n $value ]] || die "seed.rs has no member $1 with field $2; update scripts/lib.sh to match it"
+	echo "$value"
+}
+
+# --- Local AWS / Wix plumbing -----------------------------------------------------------------------------
+
+# create_moto_secret ENDPOINT NAME JSON: store a secret in moto with boto3 (moto brings it).
+create_moto_secret() {
+	env "${DUMMY_AWS_ENV[@]}" MOTO_ENDPOINT="$1" SECRET_NAME="$2" SECRET_JSON="$3" "$VENV/bin/python" - <<'PY'
+import os, boto3
+sm = boto3.client("secretsmanager", endpoint_url=os.environ["MOTO_ENDPOINT"])
+sm.create_secret(Name=os.environ["SECRET_NAME"], SecretString=os.environ["SECRET_JSON"])
+PY
+}
+
+# sandbox_token SANDBOX_URL JSON_BODY -> access_token from the sandbox's POST /oauth2/token.
+sandbox_token() {
+	curl -sS --fail-with-body --max-time 10 -H 'content-type: application/json' -d "$2" "$1/oauth2/token" |
+		"$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
+}
