@@ -20,6 +20,19 @@ pub struct Config {
     pub allowed_origins: HashSet<String>,
     /// Wix REST host without a trailing slash (`WIX_API_BASE`, default `https://www.wixapis.com`).
     pub api_base: String,
+    /// Per-instance abuse limits; see [`crate::admission`].
+    pub limits: RateLimits,
+}
+
+/// Requests per minute allowed per key in one instance (0 = no limit). Bursts up to the same number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Per source IP, before the caller's token is checked (`SOURCE_REQUESTS_PER_MINUTE`, default 600).
+    pub per_source: u32,
+    /// Per visitor id (`VISITOR_REQUESTS_PER_MINUTE`, default 120).
+    pub per_visitor: u32,
+    /// Per member id, admins excepted (`MEMBER_REQUESTS_PER_MINUTE`, default 600).
+    pub per_member: u32,
 }
 
 pub const DEFAULT_API_BASE: &str = "https://www.wixapis.com";
@@ -82,6 +95,19 @@ impl Config {
             .map(|origin| parse_origin(&origin))
             .collect::<Result<_, _>>()?;
         let api_base = parse_api_base(get("WIX_API_BASE").as_deref().unwrap_or(DEFAULT_API_BASE))?;
+        let per_minute = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
+            get(var).map_or(Ok(default), |v| {
+                v.parse().map_err(|_| ConfigError::Invalid {
+                    var,
+                    problem: format!("{v:.20} is not a whole number"),
+                })
+            })
+        };
+        let limits = RateLimits {
+            per_source: per_minute("SOURCE_REQUESTS_PER_MINUTE", 600)?,
+            per_visitor: per_minute("VISITOR_REQUESTS_PER_MINUTE", 120)?,
+            per_member: per_minute("MEMBER_REQUESTS_PER_MINUTE", 600)?,
+        };
         Ok(Config {
             client_id,
             site_id: get("WIX_SITE_ID"),
@@ -89,6 +115,7 @@ impl Config {
             admin_iam_principals,
             allowed_origins,
             api_base,
+            limits,
         })
     }
 }

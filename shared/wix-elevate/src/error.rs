@@ -31,6 +31,8 @@ pub enum ApiError {
     GatewayTimeout,
     #[error("Wix is rate limiting requests; retry shortly")]
     RateLimited,
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
 }
 
 impl ApiError {
@@ -48,6 +50,7 @@ impl ApiError {
             ApiError::Unavailable | ApiError::RateLimited => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BadGateway => StatusCode::BAD_GATEWAY,
             ApiError::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -67,6 +70,7 @@ impl ApiError {
             ApiError::BadGateway => "bad-gateway",
             ApiError::GatewayTimeout => "gateway-timeout",
             ApiError::RateLimited => "rate-limited",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
         }
     }
 

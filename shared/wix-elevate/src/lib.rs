@@ -6,6 +6,7 @@
 //! the elevated call with retries and token refresh, the typed response, and one audit line. Errors are
 //! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
 
+mod admission;
 mod caller;
 mod config;
 mod error;
@@ -17,7 +18,7 @@ mod problem;
 pub mod wix;
 
 pub use caller::{Caller, CallerVerifier, Subject};
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, RateLimits};
 pub use error::ApiError;
 pub use ids::{IdError, WixId};
 pub use input::{Input, Json, NoInput, RequestParts};

@@ -11,6 +11,7 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 use wix_auth::{AdminAuth, SecretSource};
 
+use crate::admission::Admission;
 use crate::error::InitError;
 use crate::input::{RequestParts, media_type_matches};
 use crate::policy::Policy;
@@ -66,6 +67,7 @@ pub(crate) struct Ready {
     pub(crate) config: Config,
     pub(crate) wix: Arc<WixClient>,
     pub(crate) verifier: CallerVerifier,
+    admission: Admission,
 }
 
 impl Ready {
@@ -86,10 +88,12 @@ impl Ready {
         }
         let verifier = CallerVerifier::new(http.clone(), &config);
         let wix = Arc::new(WixClient::new(http, &config.api_base, Arc::new(auth)));
+        let admission = Admission::new(&config);
         Ok(Ready {
             config,
             wix,
             verifier,
+            admission,
         })
     }
 }
@@ -155,8 +159,10 @@ impl App {
         let input = parse_input::<E::Input>(request, body)?;
         audit.target = E::target(&input);
 
+        ready.admission.admit_source(source_ip(request))?;
         let caller = ready.verifier.verify(request).await?;
         audit.subject = Some(caller.subject.clone());
+        ready.admission.admit_caller(&caller, &ready.config)?;
         let grant = <E::Policy as Policy>::authorize(&caller, &ready.config)?;
 
         let wix = Wix::new(Arc::clone(&ready.wix));
@@ -183,6 +189,17 @@ fn check_origin(request: &Request, config: &Config) -> Result<(), ApiError> {
                 "requests from this origin are not allowed",
             )),
         },
+    }
+}
+
+/// The client address the function URL saw (set by Lambda, not by a client header).
+fn source_ip(request: &Request) -> Option<&str> {
+    match request.request_context_ref()? {
+        lambda_http::request::RequestContext::ApiGatewayV2(context) => {
+            context.http.source_ip.as_deref()
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
 }
 

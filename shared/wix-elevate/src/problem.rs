@@ -1,6 +1,6 @@
 //! `application/problem+json` responses (RFC 9457) with the request id.
 
-use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
@@ -31,8 +31,12 @@ pub(crate) fn problem_response(error: &ApiError, request_id: &str) -> Response<B
     };
     let mut builder = with_common_headers(Response::builder().status(status), request_id)
         .header(CONTENT_TYPE, "application/problem+json");
-    if let ApiError::MethodNotAllowed { allowed } = error {
-        builder = builder.header(ALLOW, allowed.as_str());
+    match error {
+        ApiError::MethodNotAllowed { allowed } => builder = builder.header(ALLOW, allowed.as_str()),
+        ApiError::TooManyRequests { retry_after_secs } => {
+            builder = builder.header(RETRY_AFTER, *retry_after_secs)
+        }
+        _ => {}
     }
     builder
         .body(Body::Text(

@@ -65,6 +65,10 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
+    harness_with(&[]).await
+}
+
+async fn harness_with(extra: &'static [(&'static str, &'static str)]) -> Harness {
     let sandbox = Sandbox::spawn(0).await.unwrap();
     let base = sandbox.base_url.clone();
     let config = Config::from_lookup(|name| match name {
@@ -74,7 +78,10 @@ async fn harness() -> Harness {
         "ADMIN_MEMBER_IDS" => Some(seed::ADMIN.id.into()),
         "ADMIN_IAM_PRINCIPALS" => Some(NIGHTLY_JOB.into()),
         "ALLOWED_ORIGINS" => Some("https://shop.example.com".into()),
-        _ => None,
+        other => extra
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| (*v).to_owned()),
     })
     .unwrap();
     let secret =
@@ -559,4 +566,51 @@ async fn an_elevated_member_lookup_returns_status_and_contact_id() {
         .await
         .unwrap_err();
     assert_eq!(missing.status(), Some(404));
+}
+
+#[tokio::test]
+async fn a_visitor_over_the_rate_limit_gets_429_and_no_elevated_call() {
+    let h = harness_with(&[("VISITOR_REQUESTS_PER_MINUTE", "3")]).await;
+    let auth = with_token(&h.visitor().await);
+    for _ in 0..3 {
+        let response = h
+            .app
+            .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    let response = h
+        .app
+        .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
+        .await;
+    assert!(
+        response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(problem(response).await.0, 429);
+    assert_eq!(h.stats().elevated_calls, 3);
+}
+
+#[tokio::test]
+async fn junk_tokens_from_one_source_are_cut_off_before_they_reach_token_info() {
+    let h = harness_with(&[("SOURCE_REQUESTS_PER_MINUTE", "5")]).await;
+    let mut statuses = Vec::new();
+    for n in 0..8 {
+        let junk = format!("Bearer junk-{n}");
+        let response = h
+            .app
+            .handle::<ReadProperties>(event("GET", &[("authorization", Some(&junk))], None))
+            .await;
+        statuses.push(problem(response).await.0);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+    assert_eq!(
+        h.stats().token_info_calls,
+        5,
+        "the source limit stops the token-info calls"
+    );
 }

@@ -1,0 +1,150 @@
+//! Abuse controls: the one place they plug in.
+//!
+//! Anyone can mint a visitor token with the site's public client id, so a valid token proves little about
+//! intent. Two checks run here: per source IP before the token is checked (junk tokens would otherwise each
+//! cost a token-info call against the site's Wix rate limit), and per verified visitor or member after.
+//! Admins and IAM principals are not limited.
+//!
+//! The limits are per instance. Limits shared across instances (a store such as DynamoDB or ElastiCache)
+//! and a CAPTCHA or attestation check belong here too; reserved concurrency caps the number of instances.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::RateLimits;
+use crate::{ApiError, Caller, Config, Subject};
+
+/// Above this many tracked keys, keys whose allowance has fully recovered are dropped.
+const MAX_TRACKED_KEYS: usize = 50_000;
+
+pub(crate) struct Admission {
+    per_source: Option<DefaultKeyedRateLimiter<String>>,
+    per_visitor: Option<DefaultKeyedRateLimiter<String>>,
+    per_member: Option<DefaultKeyedRateLimiter<String>>,
+}
+
+fn limiter(per_minute: u32) -> Option<DefaultKeyedRateLimiter<String>> {
+    NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
+}
+
+fn check(limiter: &Option<DefaultKeyedRateLimiter<String>>, key: String) -> Result<(), ApiError> {
+    let Some(limiter) = limiter else {
+        return Ok(());
+    };
+    let outcome = limiter.check_key(&key);
+    if limiter.len() > MAX_TRACKED_KEYS {
+        limiter.retain_recent();
+    }
+    outcome.map_err(|not_until| {
+        let wait: Duration = not_until.wait_time_from(DefaultClock::default().now());
+        ApiError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        }
+    })
+}
+
+impl Admission {
+    pub(crate) fn new(config: &Config) -> Self {
+        let RateLimits {
+            per_source,
+            per_visitor,
+            per_member,
+        } = config.limits;
+        Admission {
+            per_source: limiter(per_source),
+            per_visitor: limiter(per_visitor),
+            per_member: limiter(per_member),
+        }
+    }
+
+    /// Before authentication: the source IP the function URL saw (not a client-set header).
+    pub(crate) fn admit_source(&self, source_ip: Option<&str>) -> Result<(), ApiError> {
+        match source_ip {
+            Some(ip) => check(&self.per_source, ip.to_owned()),
+            None => Ok(()),
+        }
+    }
+
+    /// After authentication, before the policy: the verified subject.
+    pub(crate) fn admit_caller(&self, caller: &Caller, config: &Config) -> Result<(), ApiError> {
+        match &caller.subject {
+            Subject::Visitor { visitor_id } => check(&self.per_visitor, visitor_id.clone()),
+            Subject::Member { member_id } if !config.admin_member_ids.contains(member_id) => {
+                check(&self.per_member, member_id.to_string())
+            }
+            Subject::Member { .. } | Subject::Iam { .. } => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &'static [(&'static str, &'static str)]) -> Config {
+        Config::from_lookup(|name| {
+            if name == "WIX_CLIENT_ID" {
+                return Some("client".into());
+            }
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_visitor_over_the_limit_is_told_to_retry_later() {
+        let config = config(&[("VISITOR_REQUESTS_PER_MINUTE", "2")]);
+        let admission = Admission::new(&config);
+        let visitor = Caller {
+            subject: Subject::Visitor {
+                visitor_id: "v-1".into(),
+            },
+        };
+        let other = Caller {
+            subject: Subject::Visitor {
+                visitor_id: "v-2".into(),
+            },
+        };
+        assert!(admission.admit_caller(&visitor, &config).is_ok());
+        assert!(admission.admit_caller(&visitor, &config).is_ok());
+        let refused = admission.admit_caller(&visitor, &config).unwrap_err();
+        assert!(
+            matches!(refused, ApiError::TooManyRequests { retry_after_secs } if (1..=60).contains(&retry_after_secs))
+        );
+        assert!(
+            admission.admit_caller(&other, &config).is_ok(),
+            "limits are per visitor"
+        );
+    }
+
+    #[test]
+    fn admins_are_not_limited_and_zero_disables_a_limit() {
+        let config = config(&[
+            ("MEMBER_REQUESTS_PER_MINUTE", "1"),
+            ("SOURCE_REQUESTS_PER_MINUTE", "0"),
+            ("ADMIN_MEMBER_IDS", "0a0a0a0a-0000-4000-8000-000000000001"),
+        ]);
+        let admission = Admission::new(&config);
+        let admin = Caller {
+            subject: Subject::Member {
+                member_id: "0a0a0a0a-0000-4000-8000-000000000001".parse().unwrap(),
+            },
+        };
+        let member = Caller {
+            subject: Subject::Member {
+                member_id: "0b0b0b0b-0000-4000-8000-000000000002".parse().unwrap(),
+            },
+        };
+        for _ in 0..5 {
+            assert!(admission.admit_caller(&admin, &config).is_ok());
+            assert!(admission.admit_source(Some("203.0.113.7")).is_ok());
+        }
+        assert!(admission.admit_caller(&member, &config).is_ok());
+        assert!(admission.admit_caller(&member, &config).is_err());
+    }
+}
