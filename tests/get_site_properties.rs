@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 use blackbox::{Stack, StackOptions, sandbox_oauth_secret, seed};
 
 const FUNCTION: &str = "get-site-properties";
+/// A Wix 401 re-mints only for an admin token at least this old (younger: a permission problem).
+const MIN_TOKEN_AGE_FOR_REMINT: Duration = Duration::from_millis(2100);
 
 #[tokio::test]
 async fn a_visitor_gets_the_public_site_properties_and_nothing_private() {
@@ -88,6 +90,11 @@ async fn a_wrong_method_or_a_query_string_is_refused_before_any_wix_call() {
         .post(FUNCTION, Some(&token), &serde_json::json!({}))
         .await;
     reply.problem(405);
+    assert_eq!(
+        stack.stats().token_info_calls,
+        0,
+        "refused before the caller is even checked"
+    );
     let reply = stack
         .http
         .get(format!("{}?fields.paths=email", stack.url(FUNCTION)))
@@ -96,7 +103,8 @@ async fn a_wrong_method_or_a_query_string_is_refused_before_any_wix_call() {
         .await
         .unwrap();
     assert_eq!(reply.status(), 400);
-    assert_eq!(stack.stats().elevated_calls, 0);
+    let stats = stack.stats();
+    assert_eq!((stats.elevated_calls, stats.token_info_calls), (0, 0));
 }
 
 #[tokio::test]
@@ -118,6 +126,8 @@ async fn expired_admin_tokens_are_reminted_once_and_the_request_succeeds() {
     let stack = Stack::start().await;
     let first = stack.visitor_token().await;
     assert_eq!(stack.get(FUNCTION, Some(&first)).await.status, 200);
+    // A 401 on a token only just minted is taken for a permission problem, not expiry.
+    tokio::time::sleep(MIN_TOKEN_AGE_FOR_REMINT).await;
     stack.sandbox.state.expire_tokens();
     let second = stack.visitor_token().await;
     let reply = stack.get(FUNCTION, Some(&second)).await;
@@ -142,6 +152,7 @@ async fn a_rotated_secret_is_reread_once_and_the_request_succeeds() {
     let token = stack.visitor_token().await;
     assert_eq!(stack.get(FUNCTION, Some(&token)).await.status, 200);
 
+    tokio::time::sleep(MIN_TOKEN_AGE_FOR_REMINT).await;
     let rotated = "sbx-secret-rotated-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
     stack.sandbox.state.rotate_secret(rotated);
     stack.store_secret(&sandbox_oauth_secret(rotated)).await;
@@ -255,4 +266,30 @@ async fn no_log_line_or_response_body_contains_the_client_secret_or_any_token() 
 
 fn http_status(code: u16) -> http::StatusCode {
     http::StatusCode::from_u16(code).unwrap()
+}
+
+#[tokio::test]
+async fn no_token_or_secret_reaches_the_logs_even_at_trace_level() {
+    let stack = Stack::start_with(StackOptions {
+        extra_env: vec![("RUST_LOG".into(), "trace".into())],
+        ..Default::default()
+    })
+    .await;
+    let visitor = stack.visitor_token().await;
+    let member = stack.member_token(&seed::MEMBER).await;
+    let mut bodies = vec![
+        stack.get(FUNCTION, Some(&visitor)).await.body,
+        stack.get(FUNCTION, Some(&member)).await.body,
+    ];
+    stack
+        .sandbox
+        .state
+        .fail(1, http_status(503), Some("/site-properties"));
+    bodies.push(stack.get(FUNCTION, Some(&visitor)).await.body);
+    assert!(
+        stack.watch.output().contains("TRACE"),
+        "the function really logs at trace"
+    );
+    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    stack.assert_no_secret_leaked(&bodies);
 }

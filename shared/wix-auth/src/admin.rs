@@ -3,6 +3,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use backon::{ExponentialBuilder, Retryable};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use serde::Deserialize;
 
 use crate::{AuthError, Secret, SecretSource, WixCredentials};
@@ -10,11 +11,23 @@ use crate::{AuthError, Secret, SecretSource, WixCredentials};
 /// Wix documents 4 h for app tokens but promises nothing for headless ones: when the answer has no
 /// usable `expires_in`, assume a short life rather than a long one.
 const FALLBACK_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
+/// Longest lifetime believed from Wix: a bogus `expires_in` must not overflow or pin a token for days.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// Stop using a token this long before Wix says it expires (clock skew, request in flight).
 const MAX_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
-/// After a reread secret was rejected too, wait this long before rereading again (rotation is rare;
-/// misconfiguration must not turn every request into a Secrets Manager call).
-const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// A credential this young is not discarded on a 401: Wix also answers 401 for some permission problems,
+/// and each such call must not cost a mint.
+const MIN_AGE_BEFORE_REJECT: Duration = Duration::from_secs(2);
+/// The secret is reread (rotation suspected) at most this often once a reread did not help, and at most
+/// this often for a rejected API key: misconfiguration must not turn every request into a Secrets
+/// Manager call.
+const MIN_REREAD_INTERVAL: Duration = Duration::from_secs(30);
+/// After a failed refresh, callers get the same error without a new attempt for this long...
+const FAILURE_COOLDOWN: Duration = Duration::from_secs(1);
+/// ...or, when Wix rejected the client credentials themselves, this long.
+const REJECTED_CLIENT_COOLDOWN: Duration = Duration::from_secs(15);
+/// A token endpoint answer larger than this is not a token.
+const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
 
 /// The credential to put on an elevated Wix call.
 #[derive(Clone)]
@@ -23,12 +36,21 @@ pub struct AdminCredential(Arc<CredentialKind>);
 enum CredentialKind {
     Token {
         token: Secret,
+        minted_at: Instant,
         usable_until: Instant,
     },
     ApiKey {
         api_key: Secret,
         site_id: String,
+        read_at: Instant,
     },
+}
+
+/// An `Authorization` value marked sensitive, so the HTTP stack never prints it.
+fn sensitive(value: &str) -> HeaderValue {
+    let mut header = HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static(""));
+    header.set_sensitive(true);
+    header
 }
 
 impl AdminCredential {
@@ -37,10 +59,12 @@ impl AdminCredential {
     pub fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &*self.0 {
             CredentialKind::Token { token, .. } => {
-                request.header(reqwest::header::AUTHORIZATION, token.expose())
+                request.header(AUTHORIZATION, sensitive(token.expose()))
             }
-            CredentialKind::ApiKey { api_key, site_id } => request
-                .header(reqwest::header::AUTHORIZATION, api_key.expose())
+            CredentialKind::ApiKey {
+                api_key, site_id, ..
+            } => request
+                .header(AUTHORIZATION, sensitive(api_key.expose()))
                 .header("wix-site-id", site_id),
         }
     }
@@ -49,6 +73,13 @@ impl AdminCredential {
         match &*self.0 {
             CredentialKind::Token { usable_until, .. } => now < *usable_until,
             CredentialKind::ApiKey { .. } => true,
+        }
+    }
+
+    fn obtained_at(&self) -> Instant {
+        match &*self.0 {
+            CredentialKind::Token { minted_at, .. } => *minted_at,
+            CredentialKind::ApiKey { read_at, .. } => *read_at,
         }
     }
 }
@@ -79,13 +110,16 @@ pub struct AdminStats {
 }
 
 /// Produces admin credentials and keeps them fresh. Share one per process (it is `Send + Sync`); every
-/// concurrent request that finds no usable credential waits for the same single fetch/mint.
+/// concurrent request that finds no usable credential waits for the same single fetch/mint, and a
+/// failure is shared the same way for a short cooldown, so no request pattern becomes a retry storm.
 pub struct AdminAuth {
     http: reqwest::Client,
     token_url: String,
     source: SecretSource,
     /// The site API-key credentials must be bound to (`WIX_SITE_ID`).
     expected_site: Option<String>,
+    /// The OAuth client the secret must belong to (`WIX_CLIENT_ID`).
+    expected_client: Option<String>,
     /// The credential in use; read without waiting on the hot path.
     current: RwLock<Option<AdminCredential>>,
     /// Held for the whole refresh (secret fetch + mint): this is what makes refresh single flight.
@@ -99,14 +133,16 @@ pub struct AdminAuth {
 #[derive(Default)]
 struct RefreshState {
     credentials: Option<WixCredentials>,
-    /// When a reread secret was rejected as well.
-    reread_rejected_at: Option<Instant>,
+    /// The last refresh failure and until when it is returned without a new attempt.
+    failure: Option<(AuthError, Instant)>,
+    /// When the secret was last reread because Wix rejected what it held.
+    last_reread: Option<Instant>,
 }
 
 impl RefreshState {
     fn may_reread(&self) -> bool {
-        self.reread_rejected_at
-            .is_none_or(|at| at.elapsed() >= MIN_REFETCH_INTERVAL)
+        self.last_reread
+            .is_none_or(|at| at.elapsed() >= MIN_REREAD_INTERVAL)
     }
 }
 
@@ -131,6 +167,7 @@ impl AdminAuth {
             token_url: format!("{}/oauth2/token", api_base.trim_end_matches('/')),
             source,
             expected_site: None,
+            expected_client: None,
             current: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(RefreshState::default()),
             api_key_rejected: AtomicBool::new(false),
@@ -142,6 +179,13 @@ impl AdminAuth {
     /// API-key mode: the key's `siteId` must equal `site_id`, and a site id is required.
     pub fn expecting_site(mut self, site_id: Option<String>) -> Self {
         self.expected_site = site_id;
+        self
+    }
+
+    /// OAuth mode: the secret's `clientId` must equal `client_id`. Caller tokens are checked against
+    /// `WIX_CLIENT_ID`; a secret of another client would elevate this client's callers with its rights.
+    pub fn expecting_client(mut self, client_id: impl Into<String>) -> Self {
+        self.expected_client = Some(client_id.into());
         self
     }
 
@@ -163,37 +207,64 @@ impl AdminAuth {
             return Ok(usable);
         }
         let mut state = self.refresh.lock().await;
-        // Whoever held the lock before us may have refreshed already.
+        // Whoever held the lock before us may have refreshed already, or failed moments ago: requests that
+        // queued behind a failure share it instead of each trying again.
         if let Some(usable) = self.usable_current() {
             return Ok(usable);
         }
+        if let Some((error, until)) = &state.failure
+            && Instant::now() < *until
+        {
+            return Err(error.clone());
+        }
+        let result = self.refresh(&mut state).await;
+        state.failure = result.as_ref().err().map(|error| {
+            let cooldown = match error {
+                AuthError::ClientRejected { .. } => REJECTED_CLIENT_COOLDOWN,
+                _ => FAILURE_COOLDOWN,
+            };
+            (error.clone(), Instant::now() + cooldown)
+        });
+        if let Ok(credential) = &result {
+            *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(credential.clone());
+        }
+        result
+    }
+
+    async fn refresh(&self, state: &mut RefreshState) -> Result<AdminCredential, AuthError> {
         let mut fetched_now = false;
-        if state.credentials.is_none() || self.api_key_rejected.swap(false, Ordering::AcqRel) {
-            self.fetch_secret(&mut state).await?;
+        let key_rejected = self.api_key_rejected.load(Ordering::Acquire);
+        if state.credentials.is_none() || (key_rejected && state.may_reread()) {
+            if state.credentials.is_some() {
+                state.last_reread = Some(Instant::now());
+            }
+            self.fetch_secret(state).await?;
+            // Cleared only once the reread worked: a failed fetch must not lose the signal.
+            self.api_key_rejected.store(false, Ordering::Release);
             fetched_now = true;
         }
         let credentials = state.credentials.clone().expect("fetched above");
-        let credential = match self.credential_for(&credentials).await {
+        match self.credential_for(&credentials).await {
             Err(AuthError::ClientRejected { .. }) if !fetched_now && state.may_reread() => {
                 tracing::warn!(
                     "Wix rejected the OAuth client credentials; rereading the secret once (rotated?)"
                 );
-                self.fetch_secret(&mut state).await?;
+                state.last_reread = Some(Instant::now());
+                self.fetch_secret(state).await?;
                 let rotated = state.credentials.clone().expect("fetched above");
-                let minted = self.credential_for(&rotated).await;
-                if matches!(minted, Err(AuthError::ClientRejected { .. })) {
-                    state.reread_rejected_at = Some(Instant::now());
-                }
-                minted?
+                self.credential_for(&rotated).await
             }
-            other => other?,
-        };
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(credential.clone());
-        Ok(credential)
+            other => other,
+        }
     }
 
-    /// Wix answered 401 to a call made with `rejected`: stop using it, unless a newer one already replaced it.
-    pub fn reject(&self, rejected: &AdminCredential) {
+    /// Wix answered 401 to a call made with `rejected`: stop using it, unless a newer one already replaced
+    /// it, or it is so new that the 401 is more likely about permissions than about the credential.
+    /// Returns whether a retry may get a different credential.
+    pub fn reject(&self, rejected: &AdminCredential) -> bool {
+        if rejected.obtained_at().elapsed() < MIN_AGE_BEFORE_REJECT {
+            return false;
+        }
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if current
             .as_ref()
@@ -204,6 +275,7 @@ impl AdminAuth {
             }
             *current = None;
         }
+        true
     }
 
     fn usable_current(&self) -> Option<AdminCredential> {
@@ -244,13 +316,24 @@ impl AdminAuth {
                 Ok(AdminCredential(Arc::new(CredentialKind::ApiKey {
                     api_key: api_key.clone(),
                     site_id: site_id.clone(),
+                    read_at: Instant::now(),
                 })))
             }
             WixCredentials::OAuth {
                 client_id,
                 client_secret,
             } => {
-                // Minting is safe to repeat: retry what may pass on a second try, nothing else.
+                if self
+                    .expected_client
+                    .as_ref()
+                    .is_some_and(|expected| expected != client_id)
+                {
+                    return Err(AuthError::SecretMalformed(
+                        "the secret's clientId differs from WIX_CLIENT_ID".into(),
+                    ));
+                }
+                // Minting is safe to repeat: retry what may pass on a second try (not 429: retrying
+                // into a rate limit only deepens it).
                 let mint = || self.mint(client_id, client_secret);
                 mint.retry(
                     ExponentialBuilder::default()
@@ -259,12 +342,7 @@ impl AdminAuth {
                         .with_max_times(2)
                         .with_jitter(),
                 )
-                .when(|e: &AuthError| {
-                    matches!(
-                        e,
-                        AuthError::WixUnreachable(_) | AuthError::MintFailed { .. }
-                    ) && e.is_transient()
-                })
+                .when(AuthError::is_transient)
                 .await
             }
         }
@@ -281,23 +359,28 @@ impl AdminAuth {
             "client_secret": client_secret.expose(),
         });
         let started = Instant::now();
-        let response = self
+        let unreachable =
+            |e: reqwest::Error| AuthError::WixUnreachable(e.without_url().to_string());
+        let mut response = self
             .http
             .post(&self.token_url)
             .json(&body)
             .send()
             .await
-            .map_err(|e| AuthError::WixUnreachable(without_url(e).to_string()))?;
+            .map_err(unreachable)?;
         let status = response.status().as_u16();
         let request_id = response
             .headers()
             .get("x-wix-request-id")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| AuthError::WixUnreachable(without_url(e).to_string()))?;
+            .map(|id| id.chars().take(128).collect::<String>());
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+            if bytes.len() + chunk.len() > MAX_TOKEN_RESPONSE_BYTES {
+                return Err(AuthError::MintResponseMalformed("answer too large".into()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if !(200..300).contains(&status) {
             let oauth_error = serde_json::from_slice::<OAuthErrorBody>(&bytes)
                 .ok()
@@ -307,7 +390,8 @@ impl AdminAuth {
                     oauth_error.as_deref(),
                     Some("invalid_client" | "unauthorized_client")
                 );
-            tracing::warn!(status, wix_request_id = ?request_id, error = ?oauth_error, "admin token mint failed");
+            let error = oauth_error.map(|e| e.chars().take(40).collect::<String>());
+            tracing::warn!(status, wix_request_id = ?request_id, ?error, "admin token mint failed");
             return Err(if client_rejected {
                 AuthError::ClientRejected { status, request_id }
             } else {
@@ -327,6 +411,7 @@ impl AdminAuth {
         );
         Ok(AdminCredential(Arc::new(CredentialKind::Token {
             token: Secret::new(parsed.access_token),
+            minted_at: started,
             usable_until: started + lifetime.saturating_sub(expiry_margin(lifetime)),
         })))
     }
@@ -345,13 +430,8 @@ fn parse_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
     };
     seconds
         .filter(|s| *s > 0)
-        .map(Duration::from_secs)
+        .map(|s| Duration::from_secs(s).min(MAX_TOKEN_LIFETIME))
         .unwrap_or(FALLBACK_TOKEN_LIFETIME)
-}
-
-/// reqwest errors carry the URL; ours carry no secrets, but keep errors short and uniform.
-fn without_url(error: reqwest::Error) -> reqwest::Error {
-    error.without_url()
 }
 
 #[cfg(test)]

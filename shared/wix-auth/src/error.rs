@@ -1,7 +1,7 @@
 use thiserror::Error;
 
 /// Why admin credentials could not be produced. Messages never contain secret material.
-#[derive(Debug, Error)]
+#[derive(Clone, Debug, Error)]
 pub enum AuthError {
     #[error("the secret store could not be read: {0}")]
     SecretUnavailable(String),
@@ -30,7 +30,7 @@ impl AuthError {
     pub fn is_transient(&self) -> bool {
         match self {
             AuthError::WixUnreachable(_) | AuthError::SecretUnavailable(_) => true,
-            AuthError::MintFailed { status, .. } => *status == 429 || *status >= 500,
+            AuthError::MintFailed { status, .. } => *status >= 500,
             _ => false,
         }
     }

@@ -21,6 +21,8 @@ pub fn wix_http_client() -> Result<reqwest::Client, reqwest::Error> {
         .timeout(Duration::from_secs(8))
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)
+        // A redirect would re-send a body (the client secret, a caller's token) to wherever it points.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("wix-elevate/", env!("CARGO_PKG_VERSION")))
         .build()
 }

@@ -16,8 +16,12 @@ use crate::{ApiError, Config, WixId};
 /// Verified identities held at once; beyond this the least recently used are dropped.
 const CACHE_CAPACITY: usize = 10_000;
 /// A positive answer is reused for at most this long (and never past the token's own expiry), so a
-/// logged-out member's token stops working soon without a call per request.
+/// logged-out member's token stops working soon without a call per request...
 const MAX_CACHE_AGE: Duration = Duration::from_secs(300);
+/// ...and an admin's sooner: their token opens the most.
+const MAX_ADMIN_CACHE_AGE: Duration = Duration::from_secs(60);
+/// One token-info attempt; with one retry this bounds how long a caller check can take.
+const TOKEN_INFO_TIMEOUT: Duration = Duration::from_secs(3);
 /// Real Wix tokens are a few hundred bytes; anything far longer is not one.
 const MAX_TOKEN_BYTES: usize = 4096;
 
@@ -68,6 +72,7 @@ pub struct CallerVerifier {
     token_info_url: String,
     client_id: String,
     site_id: Option<String>,
+    admin_member_ids: std::collections::HashSet<WixId>,
     /// Keyed by SHA-256 of the token: the cache never holds a usable token.
     verified: Cache<[u8; 32], Verified>,
 }
@@ -91,6 +96,7 @@ impl CallerVerifier {
             token_info_url: format!("{}/oauth2/token-info", config.api_base),
             client_id: config.client_id.clone(),
             site_id: config.site_id.clone(),
+            admin_member_ids: config.admin_member_ids.clone(),
             verified: Cache::new(CACHE_CAPACITY),
         }
     }
@@ -119,11 +125,18 @@ impl CallerVerifier {
         }
         let info = self.token_info(token).await?;
         let (subject, expires_at) = self.accept(info, now)?;
+        let max_age = match &subject {
+            Subject::Member { member_id } if self.admin_member_ids.contains(member_id) => {
+                MAX_ADMIN_CACHE_AGE
+            }
+            _ => MAX_CACHE_AGE,
+        };
+        let valid_until = expires_at.min(now + max_age);
         self.verified.insert(
             key,
             Verified {
                 subject: subject.clone(),
-                valid_until: expires_at.min(now + MAX_CACHE_AGE),
+                valid_until,
             },
         );
         Ok(subject)
@@ -135,6 +148,7 @@ impl CallerVerifier {
             let response = self
                 .http
                 .post(&self.token_info_url)
+                .timeout(TOKEN_INFO_TIMEOUT)
                 .json(&body)
                 .send()
                 .await
@@ -153,12 +167,8 @@ impl CallerVerifier {
             })
         };
         let answer = ask
-            .retry(backoff())
-            .when(|e: &WixError| match e {
-                WixError::Status { status, .. } => *status == 429 || *status >= 500,
-                WixError::Timeout | WixError::Unreachable(_) => true,
-                _ => false,
-            })
+            .retry(backoff().with_max_times(1))
+            .when(WixError::is_transient)
             .await;
         match answer {
             Ok(info) => Ok(info),
@@ -253,6 +263,9 @@ fn bearer_token(headers: &http::HeaderMap) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| ApiError::Unauthenticated("the access token is malformed"))?
         .trim();
+    if value.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::Unauthenticated("the access token is malformed"));
+    }
     let token = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
         Some(_) => {
@@ -281,8 +294,8 @@ fn iam_principal(request: &lambda_http::Request) -> Option<String> {
             .iam
             .as_ref()?
             .user_arn
-            .clone()
-            .filter(|arn| !arn.is_empty()),
+            .as_deref()
+            .and_then(crate::config::iam_principal),
         #[allow(unreachable_patterns)]
         _ => None,
     }

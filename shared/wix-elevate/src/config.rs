@@ -80,14 +80,12 @@ impl Config {
         let admin_iam_principals = list("ADMIN_IAM_PRINCIPALS")
             .into_iter()
             .map(|arn| {
-                if arn.starts_with("arn:") {
-                    Ok(arn)
-                } else {
-                    Err(ConfigError::Invalid {
-                        var: "ADMIN_IAM_PRINCIPALS",
-                        problem: format!("{arn:.60} is not an ARN"),
-                    })
-                }
+                iam_principal(&arn).ok_or_else(|| ConfigError::Invalid {
+                    var: "ADMIN_IAM_PRINCIPALS",
+                    problem: format!(
+                        "{arn:.80} is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)"
+                    ),
+                })
             })
             .collect::<Result<_, _>>()?;
         let allowed_origins = list("ALLOWED_ORIGINS")
@@ -120,6 +118,41 @@ impl Config {
     }
 }
 
+/// The identity an IAM principal ARN stands for, in one form for config and requests alike:
+/// `arn:<partition>:iam::<account>:role/<name>` or `…:user/<name>`. An assumed-role session
+/// (`arn:aws:sts::<account>:assumed-role/<name>/<session>`) is its role, whatever session name the caller
+/// chose; role paths are dropped because session ARNs do not carry them.
+pub(crate) fn iam_principal(arn: &str) -> Option<String> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let valid_name = |n: &str| {
+        !n.is_empty()
+            && n.len() <= 128
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+    };
+    let valid_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    if !partition.starts_with("aws") || !valid_account {
+        return None;
+    }
+    let segments: Vec<&str> = resource.split('/').collect();
+    let (kind, name) = match (service, segments.as_slice()) {
+        ("sts", ["assumed-role", role, session]) if valid_name(session) => ("role", *role),
+        ("iam", [kind @ ("role" | "user"), .., name]) => (*kind, *name),
+        _ => return None,
+    };
+    valid_name(name).then(|| format!("arn:{partition}:iam::{account}:{kind}/{name}"))
+}
+
 /// An origin as browsers send it: scheme, host and optional port, nothing else.
 fn parse_origin(origin: &str) -> Result<String, ConfigError> {
     let invalid = |problem: &str| ConfigError::Invalid {
@@ -142,6 +175,11 @@ fn parse_origin(origin: &str) -> Result<String, ConfigError> {
     {
         return Err(invalid("an origin has no path, query or trailing slash"));
     }
+    if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
+        return Err(invalid(
+            "http:// origins are only allowed for localhost; use https",
+        ));
+    }
     Ok(url.origin().ascii_serialization())
 }
 
@@ -153,23 +191,38 @@ fn parse_api_base(base: &str) -> Result<String, ConfigError> {
         problem: format!("{base:.80}: {problem}"),
     };
     let url = reqwest::Url::parse(base).map_err(|_| invalid("not a URL"))?;
-    let host = url.host_str().unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+    let loopback = is_loopback(url.host_str().unwrap_or_default());
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
         "http" => return Err(invalid("plain http is only allowed for a loopback address")),
         _ => return Err(invalid("must be an https URL")),
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(invalid("must be a bare base URL"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Config {
+    /// Whether Wix is on this machine (the sandbox): the only place a dev-only inline secret is allowed.
+    pub fn wix_is_local(&self) -> bool {
+        reqwest::Url::parse(&self.api_base)
+            .is_ok_and(|u| is_loopback(u.host_str().unwrap_or_default()))
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +308,41 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn iam_principals_are_validated_and_sessions_match_their_role() {
+        assert_eq!(
+            iam_principal("arn:aws:sts::123456789012:assumed-role/nightly-job/any-session")
+                .as_deref(),
+            Some("arn:aws:iam::123456789012:role/nightly-job")
+        );
+        assert_eq!(
+            iam_principal("arn:aws:iam::123456789012:role/jobs/nightly-job").as_deref(),
+            Some("arn:aws:iam::123456789012:role/nightly-job")
+        );
+        assert!(iam_principal("arn:aws:iam::123456789012:user/ci").is_some());
+        for bad in [
+            "arn:",
+            "arn:aws:iam::12345:role/x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam::123456789012:group/admins",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::123456789012:role/a b",
+            "role/x",
+        ] {
+            assert_eq!(iam_principal(bad), None, "{bad}");
+        }
+        assert!(config(&[("WIX_CLIENT_ID", "c"), ("ADMIN_IAM_PRINCIPALS", "arn:x")]).is_err());
+    }
+
+    #[test]
+    fn credentials_in_the_wix_base_and_http_origins_off_loopback_are_refused() {
+        let base = |b: &'static str| config(&[("WIX_CLIENT_ID", "c"), ("WIX_API_BASE", b)]);
+        let origins = |o: &'static str| config(&[("WIX_CLIENT_ID", "c"), ("ALLOWED_ORIGINS", o)]);
+        assert!(base("https://:pw@www.wixapis.com").is_err());
+        assert!(origins("http://shop.example.com").is_err());
+        assert!(origins("http://localhost:5173").is_ok());
     }
 
     #[test]

@@ -115,4 +115,8 @@ pub enum InitError {
     Secret(#[from] wix_auth::AuthError),
     #[error("HTTP client: {0}")]
     HttpClient(String),
+    #[error(
+        "WIX_DEV_SECRET is for the local sandbox only; use WIX_SECRET_ID (AWS Secrets Manager)"
+    )]
+    DevSecretOffLoopback,
 }

@@ -12,6 +12,7 @@ mod config;
 mod error;
 mod ids;
 mod input;
+mod logging;
 mod pipeline;
 pub mod policy;
 mod problem;

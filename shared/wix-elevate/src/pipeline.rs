@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response, service_fn};
@@ -18,6 +18,12 @@ use crate::policy::Policy;
 use crate::problem::{json_response, problem_response};
 use crate::wix::WixClient;
 use crate::{ApiError, CallerVerifier, Config, Input, Subject, Wix};
+
+/// The admin token minted at cold start gets this long before the function starts without one.
+const WARM_BUDGET: Duration = Duration::from_secs(3);
+/// A request never runs longer than this, nor closer than [`DEADLINE_MARGIN`] to Lambda's deadline.
+const MAX_REQUEST_BUDGET: Duration = Duration::from_secs(25);
+const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 
 /// One elevated endpoint, declared by its function's `main.rs`.
 pub trait Endpoint: Send + Sync + 'static {
@@ -48,7 +54,7 @@ pub trait Endpoint: Send + Sync + 'static {
 
 /// Run endpoint `E` as a Lambda function (function URL events). Call from `main`.
 pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    crate::logging::init();
     let app = Arc::new(App::cold_start().await);
     lambda_http::run_concurrent(service_fn(move |request: Request| {
         let app = Arc::clone(&app);
@@ -74,6 +80,10 @@ impl Ready {
     async fn from_env() -> Result<Ready, InitError> {
         let config = Config::from_env()?;
         let source = SecretSource::from_env().await?;
+        // An inline secret sits readable in the function's configuration: fine against the sandbox only.
+        if matches!(source, SecretSource::DevInline(_)) && !config.wix_is_local() {
+            return Err(InitError::DevSecretOffLoopback);
+        }
         Ready::build(config, source).await
     }
 
@@ -82,9 +92,15 @@ impl Ready {
     pub(crate) async fn build(config: Config, source: SecretSource) -> Result<Ready, InitError> {
         let http = wix_auth::wix_http_client().map_err(|e| InitError::HttpClient(e.to_string()))?;
         let auth = AdminAuth::new(http.clone(), &config.api_base, source)
-            .expecting_site(config.site_id.clone());
-        if let Err(e) = auth.warm().await {
-            tracing::warn!(error = %e, "no admin token at cold start; retrying on the first request");
+            .expecting_site(config.site_id.clone())
+            .expecting_client(config.client_id.clone());
+        // Bounded: Lambda's init phase has its own limit, and a slow Wix must not use it up.
+        match tokio::time::timeout(WARM_BUDGET, auth.warm()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "no admin token at cold start; retrying on demand")
+            }
+            Err(_) => tracing::warn!("minting at cold start took too long; retrying on demand"),
         }
         let verifier = CallerVerifier::new(http.clone(), &config);
         let wix = Arc::new(WixClient::new(http, &config.api_base, Arc::new(auth)));
@@ -127,8 +143,20 @@ impl App {
             .filter(|id| !id.is_empty())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let started = Instant::now();
-        let mut audit = Audit::default();
-        let outcome = self.run::<E>(&request, &mut audit).await;
+        let mut audit = Audit {
+            source_ip: source_ip(&request).map(str::to_owned),
+            ..Audit::default()
+        };
+        // Answer before Lambda's own deadline, which would end the instance and its warm caches.
+        let budget = request
+            .lambda_context_ref()
+            .and_then(|c| time_left(c.deadline))
+            .map_or(MAX_REQUEST_BUDGET, |left| {
+                left.saturating_sub(DEADLINE_MARGIN).min(MAX_REQUEST_BUDGET)
+            });
+        let outcome = tokio::time::timeout(budget, self.run::<E>(&request, &mut audit))
+            .await
+            .unwrap_or(Err(ApiError::GatewayTimeout));
         let response = match &outcome {
             Ok((status, body)) => json_response(*status, body.clone(), &request_id),
             Err(error) => problem_response(error, &request_id),
@@ -192,6 +220,18 @@ fn check_origin(request: &Request, config: &Config) -> Result<(), ApiError> {
     }
 }
 
+/// Time until Lambda's deadline (epoch milliseconds). Emulators may send a plain timeout instead of an
+/// epoch; anything before 2020 is taken for that and ignored.
+fn time_left(deadline_ms: u64) -> Option<Duration> {
+    const YEAR_2020_MS: u64 = 1_577_836_800_000;
+    let deadline = UNIX_EPOCH + Duration::from_millis(deadline_ms);
+    (deadline_ms >= YEAR_2020_MS).then(|| {
+        deadline
+            .duration_since(SystemTime::now())
+            .unwrap_or_default()
+    })
+}
+
 /// The client address the function URL saw (set by Lambda, not by a client header).
 fn source_ip(request: &Request) -> Option<&str> {
     match request.request_context_ref()? {
@@ -224,6 +264,7 @@ fn parse_input<I: Input>(request: &Request, body: &[u8]) -> Result<I, ApiError> 
 /// What the audit line says about one request.
 #[derive(Default)]
 struct Audit {
+    source_ip: Option<String>,
     subject: Option<Subject>,
     target: Option<String>,
     elevated: bool,
@@ -244,18 +285,20 @@ impl Audit {
             Ok(_) => "ok",
             Err(e) => e.slug(),
         };
+        let source_ip = self.source_ip.as_deref().unwrap_or("-");
         let Some(subject) = &self.subject else {
             tracing::info!(
                 function = E::NAME,
                 status = status.as_u16(),
                 outcome = outcome_name,
+                source_ip,
                 latency_ms,
                 "request refused"
             );
             return;
         };
         tracing::info!(
-            target: "audit",
+            audit = true,
             function = E::NAME,
             subject_type = subject.kind(),
             subject_id = %subject.id(),
@@ -264,6 +307,7 @@ impl Audit {
             outcome = outcome_name,
             status = status.as_u16(),
             wix_request_ids = %self.wix_request_ids.join(","),
+            source_ip,
             latency_ms,
             "audit"
         );

@@ -36,6 +36,7 @@ pub(crate) fn problem_response(error: &ApiError, request_id: &str) -> Response<B
         ApiError::TooManyRequests { retry_after_secs } => {
             builder = builder.header(RETRY_AFTER, *retry_after_secs)
         }
+        ApiError::RateLimited | ApiError::Unavailable => builder = builder.header(RETRY_AFTER, 5),
         _ => {}
     }
     builder

@@ -111,27 +111,44 @@ async fn a_token_is_refreshed_ahead_of_its_expiry() {
 async fn a_rejected_token_is_reminted_once_and_a_late_rejection_keeps_the_new_one() {
     let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
     let first = auth.credential().await.unwrap();
-    auth.reject(&first);
+    tokio::time::sleep(MIN_AGE_BEFORE_REJECT).await;
+    assert!(auth.reject(&first));
     let second = auth.credential().await.unwrap();
     // Another request that still held the first token reports it too: the new token must survive.
-    auth.reject(&first);
+    assert!(auth.reject(&first));
     let third = auth.credential().await.unwrap();
     assert!(Arc::ptr_eq(&second.0, &third.0));
     assert_eq!(sandbox_mints(&sandbox).await, 2);
 }
 
 #[tokio::test]
-async fn a_wrong_client_secret_is_a_client_rejection_without_a_retry_storm() {
+async fn a_401_on_a_token_minted_moments_ago_does_not_cost_a_mint() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    let fresh = auth.credential().await.unwrap();
+    for _ in 0..10 {
+        assert!(
+            !auth.reject(&fresh),
+            "too young to blame: a permission problem, not an expired token"
+        );
+        auth.credential().await.unwrap();
+    }
+    assert_eq!(sandbox_mints(&sandbox).await, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_rejected_once_and_not_retried_by_every_request() {
     let wrong =
         serde_json::json!({ "clientId": seed::CLIENT_ID, "clientSecret": "not-the-secret" })
             .to_string();
     let (sandbox, auth) = sandbox_and_auth(&wrong).await;
-    let err = auth.credential().await.unwrap_err();
-    assert!(
-        matches!(err, AuthError::ClientRejected { status: 401, .. }),
-        "{err:?}"
-    );
-    // Fetched just now, so it is not reread; rejected mints are not retried.
+    for _ in 0..20 {
+        let err = auth.credential().await.unwrap_err();
+        assert!(
+            matches!(err, AuthError::ClientRejected { status: 401, .. }),
+            "{err:?}"
+        );
+    }
+    // Fetched just now, so it is not reread; the rejection is shared for a cooldown, not retried.
     assert_eq!(
         auth.stats(),
         AdminStats {
@@ -143,8 +160,35 @@ async fn a_wrong_client_secret_is_a_client_rejection_without_a_retry_storm() {
 }
 
 #[tokio::test]
-async fn a_failing_token_endpoint_is_retried_a_bounded_number_of_times() {
+async fn a_secret_of_another_oauth_client_is_refused() {
+    let other = serde_json::json!({ "clientId": seed::OTHER_CLIENT_ID, "clientSecret": seed::OTHER_CLIENT_SECRET })
+        .to_string();
+    let (sandbox, auth) = sandbox_and_auth(&other).await;
+    let auth = Arc::into_inner(auth)
+        .unwrap()
+        .expecting_client(seed::CLIENT_ID);
+    assert!(matches!(
+        auth.credential().await,
+        Err(AuthError::SecretMalformed(_))
+    ));
+    assert_eq!(
+        sandbox_mints(&sandbox).await,
+        0,
+        "nothing minted with the wrong client's secret"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_retried_a_bounded_number_of_times_then_cooled_down() {
     let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    let token_calls = |stats: &serde_json::Value| {
+        stats["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["path"] == "/oauth2/token")
+            .count()
+    };
     control(
         &sandbox,
         "fail",
@@ -152,17 +196,60 @@ async fn a_failing_token_endpoint_is_retried_a_bounded_number_of_times() {
     )
     .await;
     auth.credential().await.expect("third attempt succeeds");
+    assert_eq!(token_calls(&stats(&sandbox).await), 3);
+
+    // Wix now fails every mint: once the token is rejected, the next call must mint into that.
+    tokio::time::sleep(MIN_AGE_BEFORE_REJECT).await;
+    let expiring = auth.credential().await.unwrap();
+    assert!(auth.reject(&expiring));
     control(
         &sandbox,
         "fail",
         serde_json::json!({ "count": 1000, "status": 500, "pathPrefix": "/oauth2/token" }),
     )
     .await;
-    auth.reject(&auth.credential().await.unwrap());
+    let before = token_calls(&stats(&sandbox).await);
     let err = auth.credential().await.unwrap_err();
     assert!(
         matches!(err, AuthError::MintFailed { status: 500, .. }),
         "{err:?}"
+    );
+    assert_eq!(
+        token_calls(&stats(&sandbox).await) - before,
+        3,
+        "one try and two retries"
+    );
+    for _ in 0..10 {
+        assert!(auth.credential().await.is_err());
+    }
+    assert_eq!(
+        token_calls(&stats(&sandbox).await) - before,
+        3,
+        "the cooldown shares the failure"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_api_key_rereads_the_secret_at_most_every_30_seconds() {
+    let secret =
+        serde_json::json!({ "apiKey": seed::API_KEY, "siteId": seed::SITE_ID }).to_string();
+    let (_sandbox, auth) = sandbox_and_auth(&secret).await;
+    let first = auth.credential().await.unwrap();
+    tokio::time::sleep(MIN_AGE_BEFORE_REJECT).await;
+    assert!(auth.reject(&first));
+    let second = auth.credential().await.unwrap();
+    assert_eq!(
+        auth.stats().secret_fetches,
+        2,
+        "the first rejection rereads the secret"
+    );
+    tokio::time::sleep(MIN_AGE_BEFORE_REJECT).await;
+    assert!(auth.reject(&second));
+    auth.credential().await.unwrap();
+    assert_eq!(
+        auth.stats().secret_fetches,
+        2,
+        "a second rejection within 30 s does not"
     );
 }
 

@@ -507,6 +507,8 @@ async fn an_expired_admin_token_is_reminted_once_and_the_call_succeeds() {
         .handle::<ReadProperties>(event("GET", &[("authorization", Some(&auth))], None))
         .await;
     assert_eq!(first.status(), 200);
+    // A 401 on a token only just minted is taken for a permission problem, not expiry.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     h.sandbox.state.expire_tokens();
     let second = h
         .app
@@ -612,5 +614,29 @@ async fn junk_tokens_from_one_source_are_cut_off_before_they_reach_token_info() 
         h.stats().token_info_calls,
         5,
         "the source limit stops the token-info calls"
+    );
+}
+
+#[test]
+fn the_request_budget_follows_lambdas_deadline_and_ignores_a_bare_timeout() {
+    let in_ten_s = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+        + 10_000;
+    let left = time_left(in_ten_s).unwrap();
+    assert!(
+        left > Duration::from_secs(9) && left <= Duration::from_secs(10),
+        "{left:?}"
+    );
+    assert_eq!(
+        time_left(600_000),
+        None,
+        "a timeout in ms, as local emulators send, is not a deadline"
+    );
+    assert_eq!(
+        time_left(1_600_000_000_000),
+        Some(Duration::ZERO),
+        "a deadline already passed"
     );
 }

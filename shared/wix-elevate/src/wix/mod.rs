@@ -41,7 +41,10 @@ pub struct WixPath(String);
 
 impl WixPath {
     pub fn new(path: &'static str) -> Self {
-        debug_assert!(path.starts_with('/') && !path.contains(['?', '#']));
+        assert!(
+            path.starts_with('/') && !path.contains(['?', '#']),
+            "a static Wix path"
+        );
         WixPath(path.trim_end_matches('/').to_owned())
     }
 
@@ -52,7 +55,10 @@ impl WixPath {
     }
 
     pub fn segment(mut self, segment: &'static str) -> Self {
-        debug_assert!(!segment.contains(['/', '?', '#']));
+        assert!(
+            !segment.contains(['/', '?', '#']),
+            "one static path segment"
+        );
         self.0.push('/');
         self.0.push_str(segment);
         self
@@ -98,9 +104,10 @@ impl WixError {
         }
     }
 
-    fn is_transient(&self) -> bool {
+    pub(crate) fn is_transient(&self) -> bool {
         match self {
-            WixError::Status { status, .. } => *status == 429 || (*status >= 500 && *status != 501),
+            // Not 429: retrying into Wix's rate limit only deepens it.
+            WixError::Status { status, .. } => *status >= 500 && *status != 501,
             WixError::Timeout | WixError::Unreachable(_) => true,
             // The credential provider retries its own transient failures; repeating it here would multiply them.
             WixError::Auth(_) | WixError::Malformed(_) => false,
@@ -136,10 +143,6 @@ impl WixClient {
             auth,
         }
     }
-
-    pub fn auth(&self) -> &AdminAuth {
-        &self.auth
-    }
 }
 
 /// One request's view of Wix: elevated calls, with the Wix request ids kept for the audit line.
@@ -151,7 +154,7 @@ pub struct Wix {
 struct Call<'a> {
     method: Method,
     path: &'a WixPath,
-    query: &'a [(&'a str, String)],
+    query: &'a [(&'static str, String)],
     body: Option<bytes::Bytes>,
 }
 
@@ -174,7 +177,7 @@ impl Wix {
     pub async fn get<T: DeserializeOwned>(
         &self,
         path: &WixPath,
-        query: &[(&str, String)],
+        query: &[(&'static str, String)],
     ) -> Result<T, WixError> {
         self.send(
             Call {
@@ -229,7 +232,7 @@ impl Wix {
     pub async fn delete<T: DeserializeOwned>(
         &self,
         path: &WixPath,
-        query: &[(&str, String)],
+        query: &[(&'static str, String)],
     ) -> Result<T, WixError> {
         self.send(
             Call {
@@ -274,12 +277,11 @@ impl Wix {
     async fn send_with_fresh_credential(&self, call: &Call<'_>) -> Result<bytes::Bytes, WixError> {
         let credential = self.client.auth.credential().await?;
         match self.send_once(call, &credential).await {
-            Err(WixError::Status { status: 401, .. }) => {
+            Err(WixError::Status { status: 401, .. }) if self.client.auth.reject(&credential) => {
                 tracing::info!(
                     path = call.path.as_str(),
                     "Wix rejected the admin token; minting a new one"
                 );
-                self.client.auth.reject(&credential);
                 let fresh = self.client.auth.credential().await?;
                 self.send_once(call, &fresh).await
             }
