@@ -319,3 +319,38 @@ fn token_lifetime_is_read_leniently_and_defaults_short() {
         Duration::from_secs(2)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_rejections_of_one_token_cause_one_new_mint() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    let old = auth.credential().await.unwrap();
+    tokio::time::sleep(MIN_AGE_BEFORE_REJECT).await;
+    control(&sandbox, "latency", serde_json::json!({ "ms": 100 })).await;
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let (auth, old) = (Arc::clone(&auth), old.clone());
+            tokio::spawn(async move {
+                auth.reject(&old);
+                auth.credential().await.map(drop)
+            })
+        })
+        .collect();
+    for caller in callers {
+        caller
+            .await
+            .unwrap()
+            .expect("every caller gets a credential");
+    }
+    assert_eq!(sandbox_mints(&sandbox).await, 2);
+}
+
+#[tokio::test]
+async fn a_request_cancelled_during_a_mint_leaves_the_provider_usable() {
+    let (sandbox, auth) = sandbox_and_auth(&oauth_secret()).await;
+    control(&sandbox, "latency", serde_json::json!({ "ms": 300 })).await;
+    let cancelled = tokio::time::timeout(Duration::from_millis(50), auth.credential()).await;
+    assert!(cancelled.is_err(), "the first caller gave up mid-mint");
+    control(&sandbox, "latency", serde_json::json!({ "ms": 0 })).await;
+    auth.credential().await.expect("the next caller mints");
+    assert!(auth.credential().await.is_ok());
+}
