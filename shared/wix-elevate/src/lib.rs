@@ -9,6 +9,7 @@
 mod admission;
 mod caller;
 mod config;
+mod cors;
 mod error;
 mod ids;
 mod input;

@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use wix_auth::{AdminAuth, SecretSource};
 
 use crate::admission::Admission;
+use crate::cors;
 use crate::error::InitError;
 use crate::input::{RequestParts, media_type_matches};
 use crate::policy::Policy;
@@ -34,6 +35,8 @@ pub trait Endpoint: Send + Sync + 'static {
     const MAX_BODY_BYTES: usize = 16 * 1024;
     /// The status of a successful answer.
     const SUCCESS: StatusCode = StatusCode::OK;
+    /// Request headers a browser may send (answered in CORS preflights).
+    const CORS_HEADERS: &'static [&'static str] = &["authorization", "content-type"];
     type Policy: Policy;
     type Input: Input;
     /// Exactly the fields this caller may see.
@@ -142,6 +145,9 @@ impl App {
             .map(|c| c.request_id.clone())
             .filter(|id| !id.is_empty())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        if cors::is_preflight(&request) {
+            return self.preflight::<E>(&request, &request_id).await;
+        }
         let started = Instant::now();
         let mut audit = Audit {
             source_ip: source_ip(&request).map(str::to_owned),
@@ -157,12 +163,24 @@ impl App {
         let outcome = tokio::time::timeout(budget, self.run::<E>(&request, &mut audit))
             .await
             .unwrap_or(Err(ApiError::GatewayTimeout));
-        let response = match &outcome {
+        let mut response = match &outcome {
             Ok((status, body)) => json_response(*status, body.clone(), &request_id),
             Err(error) => problem_response(error, &request_id),
         };
         audit.emit::<E>(&outcome, response.status(), started);
+        if let Some(ready) = self.ready.get() {
+            cors::allow_reading(&mut response, cors::allowed_origin(&request, &ready.config));
+        }
         response
+    }
+
+    /// A CORS preflight: no caller, no Wix, only whether this origin may send this function's request.
+    async fn preflight<E: Endpoint>(&self, request: &Request, request_id: &str) -> Response<Body> {
+        let answer = match self.ready().await {
+            Ok(ready) => cors::preflight(request, &ready.config, &E::METHOD, E::CORS_HEADERS),
+            Err(_) => Err(ApiError::Unavailable),
+        };
+        answer.unwrap_or_else(|error| problem_response(&error, request_id))
     }
 
     async fn run<E: Endpoint>(
@@ -183,7 +201,7 @@ impl App {
             tracing::error!(error = %e, "initialisation failed again");
             ApiError::Unavailable
         })?;
-        check_origin(request, &ready.config)?;
+        cors::check_origin(request, &ready.config)?;
         let input = parse_input::<E::Input>(request, body)?;
         audit.target = E::target(&input);
 
@@ -203,20 +221,6 @@ impl App {
             ApiError::BadGateway
         })?;
         Ok((E::SUCCESS, body))
-    }
-}
-
-/// A browser request from an origin not in `ALLOWED_ORIGINS` is refused here too, not only by the
-/// function URL's CORS settings: this holds if those are ever loosened, and locally where nothing else checks.
-fn check_origin(request: &Request, config: &Config) -> Result<(), ApiError> {
-    match request.headers().get(http::header::ORIGIN) {
-        None => Ok(()),
-        Some(origin) => match origin.to_str() {
-            Ok(origin) if config.allowed_origins.contains(origin) => Ok(()),
-            _ => Err(ApiError::Forbidden(
-                "requests from this origin are not allowed",
-            )),
-        },
     }
 }
 

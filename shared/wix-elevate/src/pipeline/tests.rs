@@ -640,3 +640,83 @@ fn the_request_budget_follows_lambdas_deadline_and_ignores_a_bare_timeout() {
         "a deadline already passed"
     );
 }
+
+#[tokio::test]
+async fn a_preflight_from_an_allowed_origin_gets_only_this_functions_method_and_headers() {
+    let h = harness().await;
+    let preflight = |origin: &'static str, method: &'static str| {
+        event(
+            "OPTIONS",
+            &[
+                ("origin", Some(origin)),
+                ("access-control-request-method", Some(method)),
+                ("access-control-request-headers", Some("authorization")),
+            ],
+            None,
+        )
+    };
+    let ok = h
+        .app
+        .handle::<AdminAction>(preflight("https://shop.example.com", "POST"))
+        .await;
+    assert_eq!(ok.status(), 204);
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://shop.example.com"
+    );
+    assert_eq!(ok.headers()["access-control-allow-methods"], "POST");
+    assert_eq!(
+        ok.headers()["access-control-allow-headers"],
+        "authorization, content-type"
+    );
+
+    let wrong_method = h
+        .app
+        .handle::<AdminAction>(preflight("https://shop.example.com", "DELETE"))
+        .await;
+    assert_eq!(wrong_method.status(), 405);
+    let stranger = h
+        .app
+        .handle::<AdminAction>(preflight("https://evil.example", "POST"))
+        .await;
+    assert!(
+        !stranger
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+    assert_eq!(problem(stranger).await.0, 403);
+    assert_nothing_reached_wix(&h);
+}
+
+#[tokio::test]
+async fn only_an_allowed_origin_may_read_the_answer() {
+    let h = harness().await;
+    let auth = with_token(&h.visitor().await);
+    let from = |origin: &'static str| {
+        event(
+            "GET",
+            &[("authorization", Some(&auth)), ("origin", Some(origin))],
+            None,
+        )
+    };
+    let allowed = h
+        .app
+        .handle::<ReadProperties>(from("https://shop.example.com"))
+        .await;
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://shop.example.com"
+    );
+    assert_eq!(allowed.headers()["vary"], "Origin");
+    let refused = h
+        .app
+        .handle::<ReadProperties>(from("https://evil.example"))
+        .await;
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+    assert_eq!(problem(refused).await.0, 403);
+}
