@@ -129,7 +129,7 @@ pub struct Watch {
 }
 
 impl Watch {
-    pub fn start(env: &[(String, String)]) -> Watch {
+    pub fn start(env: &[(String, String)], extra_args: &[String]) -> Watch {
         build_functions();
         let env_dir = TempDir::new();
         let env_file = env_dir.path.join("functions.env");
@@ -149,6 +149,7 @@ impl Watch {
                 "--env-file",
             ])
             .arg(&env_file)
+            .args(extra_args)
             .current_dir(workspace_root());
         let process = Process::spawn("cargo-lambda-watch", command);
         wait_for_port(port, Duration::from_secs(60), &process);
@@ -175,7 +176,10 @@ pub struct StackOptions {
     pub secrets_endpoint: Option<String>,
     /// Store the secret before starting (false: the test stores it later).
     pub store_secret: bool,
+    /// Function environment; replaces a default of the same name.
     pub extra_env: Vec<(String, String)>,
+    /// More arguments for `cargo lambda watch` (e.g. `--disable-cors`).
+    pub watch_args: Vec<String>,
 }
 
 impl Default for StackOptions {
@@ -184,6 +188,7 @@ impl Default for StackOptions {
             secrets_endpoint: None,
             store_secret: true,
             extra_env: Vec::new(),
+            watch_args: Vec::new(),
         }
     }
 }
@@ -226,10 +231,11 @@ impl Stack {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
+        env.retain(|(name, _)| !options.extra_env.iter().any(|(extra, _)| extra == name));
         env.extend(options.extra_env);
         let stack = Stack {
             sandbox,
-            watch: Watch::start(&env),
+            watch: Watch::start(&env, &options.watch_args),
             secret_id,
             secrets_endpoint,
             http,

@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod control;
+mod cors;
 pub mod error;
 pub mod members;
 pub mod oauth;
@@ -44,6 +45,7 @@ pub fn router(state: SandboxState) -> Router {
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))
+        .layer(axum::middleware::from_fn(cors::cors))
         .with_state(state)
 }
 

@@ -1,0 +1,79 @@
+// @ts-check
+import { createClient, visitorToken } from "./client.js";
+
+const params = new URLSearchParams(location.search);
+const functionsBase = params.get("functions") ?? "http://127.0.0.1:9000/lambda-url";
+const wixBase = params.get("wix") ?? "http://127.0.0.1:9100";
+const clientId = params.get("clientId") ?? "";
+
+/** @type {Promise<string> | undefined} */
+let token;
+const client = createClient({
+  functionUrl: (name) => `${functionsBase}/${name}/`,
+  token: () => (token ??= visitorToken(wixBase, clientId)),
+});
+
+/** @param {string} id */
+const element = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * @param {HTMLElement} target
+ * @param {unknown} error
+ */
+function showError(target, error) {
+  target.className = "error";
+  // A fetch that the browser blocks (CORS) is a TypeError with no answer to show.
+  target.textContent = error instanceof TypeError ? `Blocked: ${error.message}` : String(error);
+}
+
+element("load-properties").addEventListener("click", async () => {
+  const status = element("properties-status");
+  const list = element("properties");
+  status.className = "";
+  status.textContent = "Loading…";
+  list.replaceChildren();
+  try {
+    const properties = await client.siteProperties();
+    const rows = [
+      ["Site", properties.siteDisplayName],
+      ["Business", properties.businessName],
+      ["City", properties.address?.city],
+      ["Currency", properties.paymentCurrency],
+      ["Time zone", properties.timeZone],
+      ["About", properties.description],
+    ];
+    for (const [label, value] of rows) {
+      const term = document.createElement("dt");
+      term.textContent = label ?? "";
+      const detail = document.createElement("dd");
+      detail.textContent = value ?? "—";
+      if (label === "Site") detail.id = "site-name";
+      list.append(term, detail);
+    }
+    status.className = "ok";
+    status.textContent = "Loaded.";
+  } catch (error) {
+    showError(status, error);
+  }
+});
+
+element("upload").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const status = element("upload-status");
+  const file = /** @type {HTMLInputElement} */ (element("upload-file")).files?.[0];
+  if (!file) return;
+  status.className = "";
+  status.textContent = "Uploading…";
+  try {
+    const uploaded = await client.uploadImage(
+      file,
+      /** @type {HTMLInputElement} */ (element("upload-title")).value,
+      /** @type {HTMLInputElement} */ (element("upload-name")).value,
+    );
+    status.className = "ok";
+    status.textContent = `Thanks! Your picture (item ${uploaded.itemId}) waits for approval.`;
+    status.dataset.itemId = uploaded.itemId;
+  } catch (error) {
+    showError(status, error);
+  }
+});
