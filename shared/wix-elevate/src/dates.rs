@@ -32,6 +32,20 @@ impl Timestamp {
             .map(|t| Timestamp(t.to_offset(UtcOffset::UTC)))
             .map_err(|_| DateError::NotRfc3339)
     }
+
+    /// RFC 3339 with `zone`'s offset at this instant (`2027-07-01T11:00:00+02:00` for 09:00 UTC in
+    /// Europe/Paris): the same instant, and the local time of that zone.
+    pub fn in_zone(&self, zone: &TimeZoneName) -> String {
+        let local = jiff::Timestamp::from_nanosecond(self.0.unix_timestamp_nanos())
+            .ok()
+            .and_then(|t| UtcOffset::from_whole_seconds(zone.zone.to_offset(t).seconds()).ok())
+            .map(|offset| self.0.to_offset(offset));
+        match local.and_then(|l| l.format(&Rfc3339).ok()) {
+            Some(text) => text,
+            // Out of jiff's range (years beyond ±9999): UTC is the same instant.
+            None => self.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Timestamp {
@@ -64,8 +78,19 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// An IANA time zone name (`Europe/Lisbon`), checked against the tz database bundled into the binary
 /// and kept in its canonical spelling. Offsets (`+01:00`) and abbreviations that are not zone names are
 /// refused.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct TimeZoneName(String);
+#[derive(Clone)]
+pub struct TimeZoneName {
+    name: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl PartialEq for TimeZoneName {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for TimeZoneName {}
 
 impl TimeZoneName {
     pub fn parse(text: &str) -> Result<Self, DateError> {
@@ -75,30 +100,30 @@ impl TimeZoneName {
         let zone = jiff::tz::db()
             .get(text)
             .map_err(|_| DateError::NotIanaZone)?;
-        let canonical = zone.iana_name().ok_or(DateError::NotIanaZone)?;
-        Ok(TimeZoneName(canonical.to_owned()))
+        let name = zone.iana_name().ok_or(DateError::NotIanaZone)?.to_owned();
+        Ok(TimeZoneName { name, zone })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.name
     }
 }
 
 impl fmt::Display for TimeZoneName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.name)
     }
 }
 
 impl fmt::Debug for TimeZoneName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TimeZoneName({})", self.0)
+        write!(f, "TimeZoneName({})", self.name)
     }
 }
 
 impl Serialize for TimeZoneName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(&self.name)
     }
 }
 
@@ -153,6 +178,17 @@ mod tests {
         let a = Timestamp::parse("2027-01-12T10:30:00+01:00").unwrap();
         let b = Timestamp::parse("2027-01-12T10:00:00Z").unwrap();
         assert!(a < b);
+    }
+
+    #[test]
+    fn an_instant_is_written_with_the_zones_offset_at_that_instant() {
+        let paris = TimeZoneName::parse("Europe/Paris").unwrap();
+        let summer = Timestamp::parse("2027-07-01T09:00:00Z").unwrap();
+        let winter = Timestamp::parse("2027-01-12T09:00:00Z").unwrap();
+        assert_eq!(summer.in_zone(&paris), "2027-07-01T11:00:00+02:00");
+        assert_eq!(winter.in_zone(&paris), "2027-01-12T10:00:00+01:00");
+        let utc = TimeZoneName::parse("UTC").unwrap();
+        assert_eq!(winter.in_zone(&utc), "2027-01-12T09:00:00Z");
     }
 
     #[test]

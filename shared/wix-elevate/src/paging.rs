@@ -24,6 +24,13 @@ impl PageLimit {
     }
 }
 
+/// 50: the page size Wix's queries use when none is given.
+impl Default for PageLimit {
+    fn default() -> Self {
+        PageLimit(50)
+    }
+}
+
 impl<'de> Deserialize<'de> for PageLimit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         PageLimit::new(u64::deserialize(deserializer)?).map_err(serde::de::Error::custom)
