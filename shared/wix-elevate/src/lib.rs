@@ -6,6 +6,7 @@
 //! the elevated call with retries and token refresh, the typed response, and one audit line. Errors are
 //! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
 
+pub mod bookings;
 mod caller;
 mod config;
 mod dates;
