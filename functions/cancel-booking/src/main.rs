@@ -1,0 +1,66 @@
+//! `POST /` `{"bookingId", "participantNotification"?}` — cancel a booking: any booking for an admin, a
+//! member's own booking for that member.
+//!
+//! Whose booking it is comes from Wix (the booking's contact against the calling member's contact, both
+//! read with elevation). A booking already canceled, or declined, is a 409 decided here before any write.
+
+use wix_elevate::bookings::{BookingView, Reach, write_booking};
+use wix_elevate::prelude::*;
+use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus, ParticipantNotification};
+
+struct CancelBooking;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CancelRequest {
+    booking_id: WixId,
+    #[serde(default)]
+    participant_notification: ParticipantNotification,
+}
+
+impl Endpoint for CancelBooking {
+    const NAME: &'static str = "cancel-booking";
+    const METHOD: Method = Method::POST;
+    type Policy = AdminOrOwner;
+    type Input = Json<CancelRequest>;
+    type Output = BookingView;
+
+    fn target(input: &Json<CancelRequest>) -> Option<String> {
+        Some(input.0.booking_id.to_string())
+    }
+
+    async fn call(
+        wix: &Wix,
+        scope: OwnerScope,
+        Json(input): Json<CancelRequest>,
+    ) -> Result<BookingView, ApiError> {
+        let reach = Reach::of(wix, &scope).await?;
+        let booking = write_booking(
+            wix,
+            &input.booking_id,
+            &reach,
+            cancelable,
+            &BookingChange::Cancel,
+            &input.participant_notification,
+        )
+        .await?;
+        Ok(booking.into())
+    }
+}
+
+fn cancelable(booking: &Booking) -> Result<(), ApiError> {
+    match booking.status() {
+        Some(BookingStatus::Canceled) => {
+            Err(ApiError::Conflict("the booking is already canceled".into()))
+        }
+        Some(BookingStatus::Declined) => Err(ApiError::Conflict(
+            "a declined booking cannot be canceled".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<CancelBooking>().await
+}
