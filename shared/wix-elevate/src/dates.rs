@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -20,7 +20,8 @@ pub enum DateError {
 
 /// An instant given as an RFC 3339 date-time with an offset (`2027-01-12T10:00:00Z`,
 /// `2027-01-12T11:00:00+01:00`). Held and written in UTC, as Wix expects dates in filters and slots.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
@@ -68,17 +69,18 @@ impl Serialize for Timestamp {
     }
 }
 
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+impl TryFrom<String> for Timestamp {
+    type Error = DateError;
+    fn try_from(text: String) -> Result<Self, DateError> {
+        Timestamp::parse(&text)
     }
 }
 
 /// An IANA time zone name (`Europe/Lisbon`), checked against the tz database bundled into the binary
 /// and kept in its canonical spelling. Offsets (`+01:00`) and abbreviations that are not zone names are
 /// refused.
-#[derive(Clone)]
+#[derive(Clone, Deserialize)]
+#[serde(try_from = "String")]
 pub struct TimeZoneName {
     name: String,
     zone: jiff::tz::TimeZone,
@@ -127,10 +129,10 @@ impl Serialize for TimeZoneName {
     }
 }
 
-impl<'de> Deserialize<'de> for TimeZoneName {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        TimeZoneName::parse(&text).map_err(serde::de::Error::custom)
+impl TryFrom<String> for TimeZoneName {
+    type Error = DateError;
+    fn try_from(text: String) -> Result<Self, DateError> {
+        TimeZoneName::parse(&text)
     }
 }
 

@@ -2,13 +2,14 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// Wix's maximum page size for queries, and ours.
 pub const MAX_PAGE_LIMIT: u8 = 100;
 
 /// A page size, 1 to [`MAX_PAGE_LIMIT`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u64")]
 pub struct PageLimit(u8);
 
 impl PageLimit {
@@ -31,9 +32,10 @@ impl Default for PageLimit {
     }
 }
 
-impl<'de> Deserialize<'de> for PageLimit {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        PageLimit::new(u64::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+impl TryFrom<u64> for PageLimit {
+    type Error = String;
+    fn try_from(limit: u64) -> Result<Self, String> {
+        PageLimit::new(limit)
     }
 }
 
@@ -42,7 +44,8 @@ const MAX_CURSOR_LEN: usize = 1024;
 
 /// A paging cursor from a previous answer, handed back to Wix as it was given: visible ASCII only,
 /// at most 1,024 characters. It travels in a JSON body, never in a URL.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Cursor(String);
 
 impl Cursor {
@@ -69,10 +72,10 @@ impl fmt::Debug for Cursor {
     }
 }
 
-impl<'de> Deserialize<'de> for Cursor {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Cursor::parse(&text).map_err(serde::de::Error::custom)
+impl TryFrom<String> for Cursor {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Cursor::parse(&text)
     }
 }
 

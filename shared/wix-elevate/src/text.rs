@@ -2,11 +2,12 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// 1 to `MAX` characters, with no control characters other than line breaks and tabs. Refused at the
 /// boundary, so Wix never sees what this project would not send itself.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct FreeText<const MAX: usize>(String);
 
 impl<const MAX: usize> FreeText<MAX> {
@@ -39,16 +40,10 @@ impl<const MAX: usize> fmt::Debug for FreeText<MAX> {
     }
 }
 
-impl<const MAX: usize> Serialize for FreeText<MAX> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de, const MAX: usize> Deserialize<'de> for FreeText<MAX> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        FreeText::parse(&text).map_err(serde::de::Error::custom)
+impl<const MAX: usize> TryFrom<String> for FreeText<MAX> {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        FreeText::parse(&text)
     }
 }
 
