@@ -4,47 +4,38 @@
 //! Whose booking it is comes from Wix (the booking's contact against the calling member's contact, both
 //! read with elevation). A booking already canceled, or declined, is a 409 decided here before any write.
 
-use wix_elevate::bookings::{BookingView, Reach, write_booking};
+use wix_elevate::bookings::{BookingRequest, BookingView, Reach, write_booking};
 use wix_elevate::prelude::*;
-use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus, ParticipantNotification};
+use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus};
 
 struct CancelBooking;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct CancelRequest {
-    booking_id: WixId,
-    #[serde(default)]
-    participant_notification: ParticipantNotification,
-}
 
 impl Endpoint for CancelBooking {
     const NAME: &'static str = "cancel-booking";
     const METHOD: Method = Method::POST;
     type Policy = AdminOrOwner;
-    type Input = Json<CancelRequest>;
+    type Input = Json<BookingRequest>;
     type Output = BookingView;
 
-    fn target(input: &Json<CancelRequest>) -> Option<String> {
+    fn target(input: &Json<BookingRequest>) -> Option<String> {
         Some(input.0.booking_id.to_string())
     }
 
     async fn call(
         wix: &Wix,
         scope: OwnerScope,
-        Json(input): Json<CancelRequest>,
+        Json(input): Json<BookingRequest>,
     ) -> Result<BookingView, ApiError> {
         let reach = Reach::of(wix, &scope).await?;
-        let booking = write_booking(
+        write_booking(
             wix,
-            &input.booking_id,
             &reach,
-            cancelable,
+            &input.booking_id,
             &BookingChange::Cancel,
             &input.participant_notification,
+            cancelable,
         )
-        .await?;
-        Ok(booking.into())
+        .await
     }
 }
 

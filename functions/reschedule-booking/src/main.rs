@@ -69,16 +69,15 @@ impl Endpoint for RescheduleBooking {
         Json(input): Json<RescheduleRequest>,
     ) -> Result<BookingView, ApiError> {
         let reach = Reach::of(wix, &scope).await?;
-        let booking = write_booking(
+        write_booking(
             wix,
-            &input.booking_id,
             &reach,
-            |booking| reschedulable(booking, &input.slot),
+            &input.booking_id,
             &BookingChange::Reschedule(input.slot.clone()),
             &input.participant_notification,
+            |booking| reschedulable(booking, &input.slot),
         )
-        .await?;
-        Ok(booking.into())
+        .await
     }
 }
 

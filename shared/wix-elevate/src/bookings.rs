@@ -1,7 +1,7 @@
 //! What the bookings functions share: which bookings a caller reaches, the revision loop every booking
 //! write runs, and the view of a booking a caller gets back.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::policy::OwnerScope;
 use crate::wix::bookings::{Booking, BookingChange, BookingStatus, ParticipantNotification};
@@ -38,6 +38,15 @@ impl Reach {
     }
 }
 
+/// The body of a write that needs nothing but the booking: `{"bookingId", "participantNotification"?}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BookingRequest {
+    pub booking_id: WixId,
+    #[serde(default)]
+    pub participant_notification: ParticipantNotification,
+}
+
 const CHANGED_MEANWHILE: &str =
     "the booking changed while this request was being handled; try again";
 
@@ -47,12 +56,12 @@ const CHANGED_MEANWHILE: &str =
 /// in between), the whole attempt runs once more; a second 409 is a 409 problem.
 pub async fn write_booking(
     wix: &Wix,
-    id: &WixId,
     reach: &Reach,
-    allowed: impl Fn(&Booking) -> Result<(), ApiError>,
+    id: &WixId,
     change: &BookingChange,
     notification: &ParticipantNotification,
-) -> Result<Booking, ApiError> {
+    allowed: impl Fn(&Booking) -> Result<(), ApiError>,
+) -> Result<BookingView, ApiError> {
     for attempt in 1..=2 {
         let booking = wix
             .find_booking(id)
@@ -72,7 +81,7 @@ pub async fn write_booking(
             .change_booking(&booking, revision, change, notification)
             .await
         {
-            Ok(changed) => return Ok(changed),
+            Ok(changed) => return Ok(changed.into()),
             Err(e) if e.status() == Some(409) && attempt == 1 => {
                 tracing::info!(booking_id = %id, "booking changed in between; reading it again");
             }

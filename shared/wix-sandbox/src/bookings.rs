@@ -25,6 +25,11 @@ use crate::seed::{self, ServiceKind};
 use crate::state::SandboxState;
 
 const DEFAULT_LIMIT: usize = 50;
+
+/// Statuses a booking can still be canceled or rescheduled from.
+const OPEN: &[&str] = &["CREATED", "CONFIRMED", "PENDING", "WAITING_LIST"];
+/// Statuses a booking can be confirmed from.
+const CONFIRMABLE: &[&str] = &["PENDING", "CREATED", "WAITING_LIST"];
 const MAX_LIMIT: usize = 100;
 
 /// One booking as the sandbox stores it.
@@ -149,7 +154,7 @@ impl BookingRecord {
     }
 
     fn allowed_actions(&self) -> Value {
-        let open = !matches!(self.status.as_str(), "CANCELED" | "DECLINED");
+        let open = OPEN.contains(&self.status.as_str());
         json!({ "cancel": open, "reschedule": open })
     }
 
@@ -601,21 +606,14 @@ struct SlotBody {
     timezone: Option<String>,
 }
 
-fn failed_precondition(code: &str, description: String) -> WixError {
-    WixError::application(
-        StatusCode::PRECONDITION_REQUIRED,
-        code,
-        "failed precondition",
-        description,
-    )
-}
-
-/// The part every write shares: the booking must exist, the revision must be its current one, `change`
-/// must accept it; then the revision advances and the participant is notified if asked.
+/// The part every write shares: the booking must exist, the revision must be its current one, its status
+/// one of `from` (else 428), and `change` must accept the request; then the revision advances and the
+/// participant is notified if asked.
 fn write(
     state: &SandboxState,
     id: &str,
     action: &'static str,
+    from: &[&str],
     body: WriteBody,
     change: impl FnOnce(&mut BookingRecord, Option<SlotBody>) -> Result<(), WixError>,
 ) -> Result<Json<Value>, WixError> {
@@ -648,6 +646,14 @@ fn write(
                 ),
             ));
         }
+        if !from.contains(&booking.status.as_str()) {
+            return Err(WixError::application(
+                StatusCode::PRECONDITION_REQUIRED,
+                "INVALID_BOOKING_STATUS",
+                "failed precondition",
+                format!("a {} booking does not allow {action}", booking.status),
+            ));
+        }
         change(booking, body.slot)?;
         booking.revision += 1;
         booking.updated = OffsetDateTime::now_utc();
@@ -669,16 +675,7 @@ async fn confirm(
     Path(id): Path<String>,
     WixJson(body): WixJson<WriteBody>,
 ) -> Result<Json<Value>, WixError> {
-    write(&state, &id, "confirm", body, |booking, _| {
-        if !matches!(
-            booking.status.as_str(),
-            "PENDING" | "CREATED" | "WAITING_LIST"
-        ) {
-            return Err(failed_precondition(
-                "INVALID_BOOKING_STATUS",
-                format!("a {} booking cannot be confirmed", booking.status),
-            ));
-        }
+    write(&state, &id, "confirm", CONFIRMABLE, body, |booking, _| {
         booking.status = "CONFIRMED".into();
         Ok(())
     })
@@ -691,13 +688,7 @@ async fn cancel(
     Path(id): Path<String>,
     WixJson(body): WixJson<WriteBody>,
 ) -> Result<Json<Value>, WixError> {
-    write(&state, &id, "cancel", body, |booking, _| {
-        if matches!(booking.status.as_str(), "CANCELED" | "DECLINED") {
-            return Err(failed_precondition(
-                "INVALID_BOOKING_STATUS",
-                format!("a {} booking cannot be canceled", booking.status),
-            ));
-        }
+    write(&state, &id, "cancel", OPEN, body, |booking, _| {
         booking.status = "CANCELED".into();
         Ok(())
     })
@@ -712,13 +703,7 @@ async fn reschedule(
     Path(id): Path<String>,
     WixJson(body): WixJson<WriteBody>,
 ) -> Result<Json<Value>, WixError> {
-    write(&state, &id, "reschedule", body, |booking, slot| {
-        if matches!(booking.status.as_str(), "CANCELED" | "DECLINED") {
-            return Err(failed_precondition(
-                "INVALID_BOOKING_STATUS",
-                format!("a {} booking cannot be rescheduled", booking.status),
-            ));
-        }
+    write(&state, &id, "reschedule", OPEN, body, |booking, slot| {
         let slot = slot.ok_or_else(|| WixError::validation("slot", "slot is required"))?;
         let kind = service(&booking.service_id).map(|s| s.kind);
         match (kind, &slot.session_id) {
