@@ -7,24 +7,31 @@
 //! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
 
 mod admission;
+pub mod bookings;
 mod caller;
 mod config;
 mod cors;
+mod dates;
 mod error;
 mod ids;
 mod input;
 mod logging;
+mod paging;
 mod pipeline;
 pub mod policy;
 mod problem;
+mod text;
 pub mod wix;
 
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits};
+pub use dates::{DateError, TimeZoneName, Timestamp};
 pub use error::ApiError;
 pub use ids::{IdError, WixId};
 pub use input::{Input, Json, NoInput, RequestParts};
+pub use paging::{Cursor, MAX_PAGE_LIMIT, PageLimit};
 pub use pipeline::{Endpoint, serve};
+pub use text::FreeText;
 pub use wix::{Repeat, Wix, WixError, WixPath};
 
 /// The error type `main` returns (from the Lambda runtime).
@@ -34,7 +41,8 @@ pub use lambda_http::Error;
 pub mod prelude {
     pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
     pub use crate::{
-        ApiError, Endpoint, Json, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
+        ApiError, Cursor, Endpoint, FreeText, Json, NoInput, PageLimit, Repeat, TimeZoneName,
+        Timestamp, Wix, WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

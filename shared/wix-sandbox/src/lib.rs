@@ -10,6 +10,7 @@
 //! does recording, failure injection and latency for every route.
 
 pub mod auth;
+pub mod bookings;
 pub mod control;
 mod cors;
 pub mod error;
@@ -31,9 +32,10 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use auth::AdminAuth;
+pub use bookings::{BookingSnapshot, SentNotification};
 pub use error::WixError;
 pub use observe::{CallRecord, Stats};
-pub use seed::{MemberStatus, SeedMember};
+pub use seed::{MemberStatus, SeedBooking, SeedMember, SeedService, SeedSession, ServiceKind};
 pub use state::SandboxState;
 
 /// The whole sandbox as one router: Wix areas, control endpoints, a Wix-shaped 404 for the rest.
@@ -42,6 +44,7 @@ pub fn router(state: SandboxState) -> Router {
         .merge(oauth::routes())
         .merge(site_properties::routes())
         .merge(members::routes())
+        .merge(bookings::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))

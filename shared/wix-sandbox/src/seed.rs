@@ -171,3 +171,182 @@ pub fn site_properties() -> Value {
         "trackClicksAnalytics": false
     })
 }
+
+// --- Bookings (wix-api.md §8) -------------------------------------------------------------------------
+
+/// How a service is booked: an appointment is a slot at any free time; a class is one of its sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceKind {
+    Appointment,
+    Class,
+}
+
+/// A bookable service and the schedule its slots belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedService {
+    pub id: &'static str,
+    pub schedule_id: &'static str,
+    pub name: &'static str,
+    pub kind: ServiceKind,
+}
+
+pub const WHEEL_LESSON: SeedService = SeedService {
+    id: "4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7",
+    schedule_id: "a830f6fa-c11a-40d2-842c-3e488cdb3b6e",
+    name: "Wheel throwing 1:1",
+    kind: ServiceKind::Appointment,
+};
+
+pub const GLAZING_CLASS: SeedService = SeedService {
+    id: "3b43bc3d-3582-40d7-94b4-3487947d649d",
+    schedule_id: "b15906bc-e452-40ca-853e-3f66d1501d38",
+    name: "Glazing workshop",
+    kind: ServiceKind::Class,
+};
+
+pub const SERVICES: &[SeedService] = &[WHEEL_LESSON, GLAZING_CLASS];
+
+/// The staff member who gives the wheel lessons (the appointment slots' resource).
+pub const WHEEL_TEACHER_ID: &str = "0933d4ef-f112-490f-91de-5022759fd3be";
+
+/// One session of a class: a class booking can move to another session of its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedSession {
+    pub id: &'static str,
+    pub service_id: &'static str,
+    pub start_date: &'static str,
+    pub end_date: &'static str,
+}
+
+pub const GLAZING_SESSION_1: SeedSession = SeedSession {
+    id: "350fa406-cd52-4456-b92b-5cf89268e3e3",
+    service_id: GLAZING_CLASS.id,
+    start_date: "2027-01-14T18:00:00.000Z",
+    end_date: "2027-01-14T20:00:00.000Z",
+};
+
+pub const GLAZING_SESSION_2: SeedSession = SeedSession {
+    id: "06ee9e50-1d33-4f52-9f2d-b38fa843812d",
+    service_id: GLAZING_CLASS.id,
+    start_date: "2027-01-21T18:00:00.000Z",
+    end_date: "2027-01-21T20:00:00.000Z",
+};
+
+pub const SESSIONS: &[SeedSession] = &[GLAZING_SESSION_1, GLAZING_SESSION_2];
+
+/// The studio's time zone, which every seeded slot is in.
+pub const BOOKINGS_TIME_ZONE: &str = "Europe/Lisbon";
+
+/// A booking as seeded. Its contact is a seeded member's contact, or a guest's (`GUEST_CONTACT_ID`).
+/// `session_id` is set for class bookings; dates are UTC; revisions advance by one on every write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedBooking {
+    pub id: &'static str,
+    pub contact_id: &'static str,
+    pub first_name: &'static str,
+    pub email: &'static str,
+    pub service_id: &'static str,
+    pub session_id: Option<&'static str>,
+    pub status: &'static str,
+    pub start_date: &'static str,
+    pub end_date: &'static str,
+    pub revision: u64,
+}
+
+/// A customer who booked without being a member.
+pub const GUEST_CONTACT_ID: &str = "3ea18b99-a487-4414-9dd2-66f3466a08e7";
+pub const GUEST_EMAIL: &str = "lee.guest@example.com";
+
+/// Mia's confirmed wheel lesson.
+pub const MIA_LESSON: SeedBooking = SeedBooking {
+    id: "750d1692-a08d-4f08-a77e-b2a1a6f533e3",
+    contact_id: MEMBER.contact_id,
+    first_name: "Mia",
+    email: MEMBER.login_email,
+    service_id: WHEEL_LESSON.id,
+    session_id: None,
+    status: "CONFIRMED",
+    start_date: "2027-01-12T10:00:00.000Z",
+    end_date: "2027-01-12T11:00:00.000Z",
+    revision: 2,
+};
+
+/// Mia's seat in the first glazing session.
+pub const MIA_CLASS: SeedBooking = SeedBooking {
+    id: "f15106ab-26bd-4ade-a1ff-8be89f792c00",
+    contact_id: MEMBER.contact_id,
+    first_name: "Mia",
+    email: MEMBER.login_email,
+    service_id: GLAZING_CLASS.id,
+    session_id: Some(GLAZING_SESSION_1.id),
+    status: "CONFIRMED",
+    start_date: GLAZING_SESSION_1.start_date,
+    end_date: GLAZING_SESSION_1.end_date,
+    revision: 1,
+};
+
+/// A wheel lesson Mia already canceled.
+pub const MIA_CANCELED: SeedBooking = SeedBooking {
+    id: "218b5365-b25c-44ef-84f3-a62cf01045f4",
+    contact_id: MEMBER.contact_id,
+    first_name: "Mia",
+    email: MEMBER.login_email,
+    service_id: WHEEL_LESSON.id,
+    session_id: None,
+    status: "CANCELED",
+    start_date: "2026-12-20T15:00:00.000Z",
+    end_date: "2026-12-20T16:00:00.000Z",
+    revision: 3,
+};
+
+/// Sam's confirmed wheel lesson.
+pub const SAM_LESSON: SeedBooking = SeedBooking {
+    id: "5134da9b-2506-491b-bb47-f3a644a70339",
+    contact_id: SECOND_MEMBER.contact_id,
+    first_name: "Sam",
+    email: SECOND_MEMBER.login_email,
+    service_id: WHEEL_LESSON.id,
+    session_id: None,
+    status: "CONFIRMED",
+    start_date: "2027-01-13T10:00:00.000Z",
+    end_date: "2027-01-13T11:00:00.000Z",
+    revision: 1,
+};
+
+/// Sam's glazing seat, waiting for the studio to confirm it.
+pub const SAM_PENDING: SeedBooking = SeedBooking {
+    id: "c8833c19-e81f-4823-a1ad-dad4e1542478",
+    contact_id: SECOND_MEMBER.contact_id,
+    first_name: "Sam",
+    email: SECOND_MEMBER.login_email,
+    service_id: GLAZING_CLASS.id,
+    session_id: Some(GLAZING_SESSION_1.id),
+    status: "PENDING",
+    start_date: GLAZING_SESSION_1.start_date,
+    end_date: GLAZING_SESSION_1.end_date,
+    revision: 1,
+};
+
+/// A guest's wheel lesson (no member behind the contact).
+pub const GUEST_LESSON: SeedBooking = SeedBooking {
+    id: "125a2e92-bee9-4d39-b28a-1a14284ec1f0",
+    contact_id: GUEST_CONTACT_ID,
+    first_name: "Lee",
+    email: GUEST_EMAIL,
+    service_id: WHEEL_LESSON.id,
+    session_id: None,
+    status: "CONFIRMED",
+    start_date: "2027-01-15T09:00:00.000Z",
+    end_date: "2027-01-15T10:00:00.000Z",
+    revision: 4,
+};
+
+/// All bookings of `SITE_ID`, in id order (Wix's default sort).
+pub const BOOKINGS: &[SeedBooking] = &[
+    GUEST_LESSON,
+    MIA_CANCELED,
+    SAM_LESSON,
+    MIA_LESSON,
+    SAM_PENDING,
+    MIA_CLASS,
+];

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::http::StatusCode;
 
+use crate::bookings::{BookingData, BookingSnapshot};
 use crate::members::MemberData;
 use crate::oauth::OAuthData;
 use crate::observe::{FailRule, ObserveData, Stats};
@@ -16,6 +17,7 @@ pub(crate) struct World {
     pub oauth: OAuthData,
     pub members: MemberData,
     pub site: SiteData,
+    pub bookings: BookingData,
     pub observe: ObserveData,
 }
 
@@ -25,6 +27,7 @@ impl World {
             oauth: OAuthData::seeded(),
             members: MemberData::seeded(),
             site: SiteData::seeded(),
+            bookings: BookingData::seeded(),
             observe: ObserveData::default(),
         }
     }
@@ -102,6 +105,23 @@ impl SandboxState {
     /// `expires_in` of admin tokens minted from now on (0 mints tokens that are already expired).
     pub fn set_admin_token_ttl(&self, seconds: u64) {
         self.with(|w| w.oauth.admin_ttl = seconds);
+    }
+
+    /// One booking as it stands now (status, revision, slot, notifications sent); `None` if unknown.
+    pub fn booking(&self, id: &str) -> Option<BookingSnapshot> {
+        self.with(|w| w.bookings.by_id(id).map(|b| b.snapshot()))
+    }
+
+    /// Someone else changes booking `id` right after each of the next `reads` reader answers that
+    /// contain it: its revision advances, so a write based on what was read meets a 409.
+    pub fn change_booking_after_reads(&self, id: &str, reads: u64) {
+        self.with(|w| {
+            if reads == 0 {
+                w.bookings.interference.remove(id);
+            } else {
+                w.bookings.interference.insert(id.to_owned(), reads);
+            }
+        });
     }
 
     /// Back to the seeded state with counters zeroed.

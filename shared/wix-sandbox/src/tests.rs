@@ -9,14 +9,14 @@ use serde_json::{Value, json};
 use crate::Sandbox;
 use crate::seed::{self, SeedMember};
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub body: Vec<u8>,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
     }
@@ -106,7 +106,12 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     }
 }
 
-async fn post_json(sb: &Sandbox, path: &str, headers: &[(&str, &str)], body: Value) -> Reply {
+pub(crate) async fn post_json(
+    sb: &Sandbox,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> Reply {
     let bytes = serde_json::to_vec(&body).unwrap();
     send(
         sb.addr,
@@ -126,7 +131,7 @@ async fn control(sb: &Sandbox, path: &str, body: Value) -> Reply {
     post_json(sb, path, &[], body).await
 }
 
-async fn mint_admin(sb: &Sandbox) -> String {
+pub(crate) async fn mint_admin(sb: &Sandbox) -> String {
     let reply = post_json(
         sb,
         "/oauth2/token",
@@ -155,7 +160,7 @@ async fn visitor_token(sb: &Sandbox, client_id: &str) -> Value {
     reply.json()
 }
 
-async fn member_token(sb: &Sandbox, member: &SeedMember) -> String {
+pub(crate) async fn member_token(sb: &Sandbox, member: &SeedMember) -> String {
     let reply = post_json(
         sb,
         "/oauth2/token",
@@ -177,11 +182,11 @@ async fn properties_with(sb: &Sandbox, authorization: &str) -> Reply {
     get(sb, PROPERTIES, &[("Authorization", authorization)]).await
 }
 
-async fn spawn() -> Sandbox {
+pub(crate) async fn spawn() -> Sandbox {
     Sandbox::spawn(0).await.unwrap()
 }
 
-fn application_code(reply: &Reply) -> String {
+pub(crate) fn application_code(reply: &Reply) -> String {
     reply.json()["details"]["applicationError"]["code"]
         .as_str()
         .unwrap_or_default()

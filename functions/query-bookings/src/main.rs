@@ -1,0 +1,121 @@
+//! `POST /` `{"filter"?: {"status"?, "startFrom"?, "startBefore"?, "serviceId"?}, "limit"?}` or
+//! `{"cursor", "limit"?}` — bookings sorted by start: every booking for an admin, only their own for a
+//! member.
+//!
+//! A member's query is limited to their own Wix contact here, server-side, whatever they send; answers
+//! are checked against it again, so a cursor from elsewhere cannot widen it. Filters are only the
+//! fields above, translated into Wix's filter language by us. At most 100 per page (default 50).
+
+use wix_elevate::bookings::{BookingView, Reach};
+use wix_elevate::prelude::*;
+use wix_elevate::wix::bookings::{BookingFilter, BookingPageRequest, BookingStatus};
+
+struct QueryBookings;
+
+#[derive(Deserialize)]
+#[serde(try_from = "RawQueryRequest")]
+struct QueryRequest {
+    page: BookingPageRequest,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawQueryRequest {
+    filter: Option<Filter>,
+    limit: Option<PageLimit>,
+    cursor: Option<Cursor>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Filter {
+    #[serde(default)]
+    status: Vec<BookingStatus>,
+    start_from: Option<Timestamp>,
+    start_before: Option<Timestamp>,
+    service_id: Option<WixId>,
+}
+
+impl TryFrom<RawQueryRequest> for QueryRequest {
+    type Error = &'static str;
+    fn try_from(raw: RawQueryRequest) -> Result<Self, Self::Error> {
+        let limit = raw.limit.unwrap_or_default();
+        let page = match (raw.cursor, raw.filter) {
+            (Some(_), Some(_)) => {
+                return Err("a cursor carries its query: send a cursor or a filter");
+            }
+            (Some(cursor), None) => BookingPageRequest::Next { cursor, limit },
+            (None, filter) => {
+                let filter = filter.unwrap_or_default();
+                if let (Some(from), Some(before)) = (filter.start_from, filter.start_before)
+                    && before <= from
+                {
+                    return Err("filter.startBefore must be after filter.startFrom");
+                }
+                let mut statuses = filter.status;
+                statuses.sort_by_key(|s| s.as_str());
+                statuses.dedup();
+                let filter = BookingFilter {
+                    statuses,
+                    start_from: filter.start_from,
+                    start_before: filter.start_before,
+                    service_id: filter.service_id,
+                    ..Default::default()
+                };
+                BookingPageRequest::First { filter, limit }
+            }
+        };
+        Ok(QueryRequest { page })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BookingList {
+    bookings: Vec<BookingView>,
+    /// Send it back as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+impl Endpoint for QueryBookings {
+    const NAME: &'static str = "query-bookings";
+    const METHOD: Method = Method::POST;
+    type Policy = AdminOrOwner;
+    type Input = Json<QueryRequest>;
+    type Output = BookingList;
+
+    async fn call(
+        wix: &Wix,
+        scope: OwnerScope,
+        Json(QueryRequest { mut page }): Json<QueryRequest>,
+    ) -> Result<BookingList, ApiError> {
+        let reach = Reach::of(wix, &scope).await?;
+        match (&reach, &mut page) {
+            (Reach::Nothing, _) => {
+                return Ok(BookingList {
+                    bookings: Vec::new(),
+                    next_cursor: None,
+                });
+            }
+            (Reach::Contact(contact), BookingPageRequest::First { filter, .. }) => {
+                filter.contact_id = Some(*contact);
+            }
+            _ => {}
+        }
+        let found = wix.query_bookings(&page).await?;
+        Ok(BookingList {
+            bookings: found
+                .bookings
+                .into_iter()
+                .filter(|b| reach.covers(b))
+                .map(BookingView::from)
+                .collect(),
+            next_cursor: found.next_cursor,
+        })
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<QueryBookings>().await
+}

@@ -1,0 +1,113 @@
+//! `POST /` `{"bookingId", "sessionId"}` or `{"bookingId", "startDate", "endDate", "timezone"}`, with an
+//! optional `participantNotification` — move a booking: any booking for an admin, a member's own booking
+//! for that member.
+//!
+//! A class booking moves to another session of its class; an appointment to a new time. Dates are
+//! RFC 3339, the end after the start, the zone an IANA name: anything else is a 400 before any Wix call.
+//! Canceled and declined bookings, and course bookings (Wix cannot move them), are refused with 409.
+
+use wix_elevate::bookings::{BookingView, Reach, write_booking};
+use wix_elevate::prelude::*;
+use wix_elevate::wix::bookings::{
+    Booking, BookingChange, BookingStatus, NewSlot, ParticipantNotification, SlotTime,
+};
+
+struct RescheduleBooking;
+
+#[derive(Deserialize)]
+#[serde(try_from = "RawRescheduleRequest")]
+struct RescheduleRequest {
+    booking_id: WixId,
+    slot: NewSlot,
+    participant_notification: ParticipantNotification,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawRescheduleRequest {
+    booking_id: WixId,
+    session_id: Option<WixId>,
+    start_date: Option<Timestamp>,
+    end_date: Option<Timestamp>,
+    timezone: Option<TimeZoneName>,
+    #[serde(default)]
+    participant_notification: ParticipantNotification,
+}
+
+impl TryFrom<RawRescheduleRequest> for RescheduleRequest {
+    type Error = &'static str;
+    fn try_from(raw: RawRescheduleRequest) -> Result<Self, Self::Error> {
+        let slot = match (raw.session_id, raw.start_date, raw.end_date, raw.timezone) {
+            (Some(session), None, None, None) => NewSlot::Session(session),
+            (None, Some(start), Some(end), Some(zone)) => {
+                NewSlot::Time(SlotTime::new(start, end, zone)?)
+            }
+            _ => return Err("give either sessionId, or startDate, endDate and timezone"),
+        };
+        Ok(RescheduleRequest {
+            booking_id: raw.booking_id,
+            slot,
+            participant_notification: raw.participant_notification,
+        })
+    }
+}
+
+impl Endpoint for RescheduleBooking {
+    const NAME: &'static str = "reschedule-booking";
+    const METHOD: Method = Method::POST;
+    type Policy = AdminOrOwner;
+    type Input = Json<RescheduleRequest>;
+    type Output = BookingView;
+
+    fn target(input: &Json<RescheduleRequest>) -> Option<String> {
+        Some(input.0.booking_id.to_string())
+    }
+
+    async fn call(
+        wix: &Wix,
+        scope: OwnerScope,
+        Json(input): Json<RescheduleRequest>,
+    ) -> Result<BookingView, ApiError> {
+        let reach = Reach::of(wix, &scope).await?;
+        write_booking(
+            wix,
+            &reach,
+            &input.booking_id,
+            &BookingChange::Reschedule(input.slot.clone()),
+            &input.participant_notification,
+            |booking| reschedulable(booking, &input.slot),
+        )
+        .await
+    }
+}
+
+fn reschedulable(booking: &Booking, to: &NewSlot) -> Result<(), ApiError> {
+    if matches!(
+        booking.status(),
+        Some(BookingStatus::Canceled | BookingStatus::Declined)
+    ) {
+        return Err(ApiError::Conflict(
+            "a canceled or declined booking cannot be rescheduled".into(),
+        ));
+    }
+    let Some(slot) = booking.slot() else {
+        return Err(ApiError::Conflict(
+            "a course booking cannot be rescheduled".into(),
+        ));
+    };
+    match (to, &slot.session_id) {
+        (NewSlot::Session(_), None) => Err(ApiError::Unprocessable(
+            "an appointment moves to a new time (startDate, endDate, timezone), not a session"
+                .into(),
+        )),
+        (NewSlot::Time(_), Some(_)) => Err(ApiError::Unprocessable(
+            "a class booking moves to another session of its class (sessionId)".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<RescheduleBooking>().await
+}

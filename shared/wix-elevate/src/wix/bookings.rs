@@ -1,0 +1,531 @@
+//! Bookings (wix-api.md §8): Writer V2 `confirm`, `cancel`, `reschedule` under
+//! `/bookings/v2/bookings/{id}/…`, and Reader V2 "Query Extended Bookings" (there is no get-by-id: a
+//! booking is read with an id filter).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::{Repeat, Wix, WixError, WixPath};
+use crate::{Cursor, FreeText, PageLimit, TimeZoneName, Timestamp, WixId};
+
+const QUERY_PATH: &str = "/_api/bookings-reader/v2/extended-bookings/query";
+const BOOKINGS_PATH: &str = "/bookings/v2/bookings";
+
+/// A booking's status, as Wix spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BookingStatus {
+    Created,
+    Confirmed,
+    Canceled,
+    Pending,
+    Declined,
+    WaitingList,
+}
+
+impl BookingStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BookingStatus::Created => "CREATED",
+            BookingStatus::Confirmed => "CONFIRMED",
+            BookingStatus::Canceled => "CANCELED",
+            BookingStatus::Pending => "PENDING",
+            BookingStatus::Declined => "DECLINED",
+            BookingStatus::WaitingList => "WAITING_LIST",
+        }
+    }
+
+    fn from_wire(text: &str) -> Option<Self> {
+        serde_json::from_value(Value::String(text.to_owned())).ok()
+    }
+}
+
+/// A booking as this project reads it. Wix sends much more (the contact's name, email and phone, form
+/// answers, payment details); none of it is kept, so none of it can be passed on.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Booking {
+    pub id: WixId,
+    pub revision: Option<String>,
+    status: Option<String>,
+    #[serde(default)]
+    pub booked_entity: BookedEntity,
+    #[serde(default)]
+    contact_details: ContactDetails,
+    /// The booked time (also under the slot; the only dates of a course booking).
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedEntity {
+    /// The service's name.
+    pub title: Option<String>,
+    /// Set for appointments and class sessions; course bookings book a whole schedule instead.
+    pub slot: Option<Slot>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Slot {
+    pub service_id: Option<String>,
+    pub schedule_id: Option<String>,
+    pub session_id: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub timezone: Option<String>,
+    /// Wix's own data, sent back unchanged when an appointment moves to a new time.
+    pub resource: Option<Value>,
+    pub location: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContactDetails {
+    contact_id: Option<String>,
+}
+
+impl Booking {
+    /// `None` when Wix sent no status or one this project does not know.
+    pub fn status(&self) -> Option<BookingStatus> {
+        self.status.as_deref().and_then(BookingStatus::from_wire)
+    }
+
+    /// The contact who made the booking: what ownership is decided by.
+    pub fn contact_id(&self) -> Option<WixId> {
+        self.contact_details
+            .contact_id
+            .as_deref()
+            .and_then(|id| WixId::parse(id).ok())
+    }
+
+    pub fn slot(&self) -> Option<&Slot> {
+        self.booked_entity.slot.as_ref()
+    }
+}
+
+/// A query on the fields this project allows, translated here into Wix's filter language; callers never
+/// send filter JSON of their own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BookingFilter {
+    pub id: Option<WixId>,
+    pub contact_id: Option<WixId>,
+    /// Any of these; empty means any status.
+    pub statuses: Vec<BookingStatus>,
+    /// Starts at or after this instant.
+    pub start_from: Option<Timestamp>,
+    /// Starts before this instant.
+    pub start_before: Option<Timestamp>,
+    pub service_id: Option<WixId>,
+}
+
+impl BookingFilter {
+    /// Wix's filter object. Dates go in UTC, as Wix requires in filters.
+    pub fn to_wix(&self) -> Value {
+        let mut filter = Map::new();
+        let eq = |id: &WixId| json!({ "$eq": id });
+        if let Some(id) = &self.id {
+            filter.insert("id".into(), eq(id));
+        }
+        if let Some(contact) = &self.contact_id {
+            filter.insert("contactDetails.contactId".into(), eq(contact));
+        }
+        if !self.statuses.is_empty() {
+            filter.insert("status".into(), json!({ "$in": self.statuses }));
+        }
+        let mut start = Map::new();
+        if let Some(from) = &self.start_from {
+            start.insert("$gte".into(), json!(from));
+        }
+        if let Some(before) = &self.start_before {
+            start.insert("$lt".into(), json!(before));
+        }
+        if !start.is_empty() {
+            filter.insert("startDate".into(), Value::Object(start));
+        }
+        if let Some(service) = &self.service_id {
+            filter.insert("bookedEntity.item.slot.serviceId".into(), eq(service));
+        }
+        Value::Object(filter)
+    }
+}
+
+/// Which page to read: the first page of a filtered query, or the page after a cursor (a cursor carries
+/// its query, so it goes to Wix alone).
+#[derive(Clone, Debug)]
+pub enum BookingPageRequest {
+    First {
+        filter: BookingFilter,
+        limit: PageLimit,
+    },
+    Next {
+        cursor: Cursor,
+        limit: PageLimit,
+    },
+}
+
+impl BookingPageRequest {
+    fn to_wix(&self) -> Value {
+        let query = match self {
+            BookingPageRequest::First { filter, limit } => json!({
+                "filter": filter.to_wix(),
+                "sort": [{ "fieldName": "startDate", "order": "ASC" }],
+                "cursorPaging": { "limit": limit.get() },
+            }),
+            BookingPageRequest::Next { cursor, limit } => json!({
+                "cursorPaging": { "limit": limit.get(), "cursor": cursor },
+            }),
+        };
+        json!({ "query": query, "withBookingAllowedActions": false, "withBookingAttendanceInfo": false })
+    }
+}
+
+pub struct BookingPage {
+    pub bookings: Vec<Booking>,
+    /// Present when more bookings match.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryResponse {
+    #[serde(default)]
+    extended_bookings: Vec<ExtendedBooking>,
+    #[serde(default)]
+    paging_metadata: PagingMetadata,
+}
+
+#[derive(Deserialize)]
+struct ExtendedBooking {
+    booking: Booking,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PagingMetadata {
+    #[serde(default)]
+    cursors: Cursors,
+    #[serde(default)]
+    has_next: Option<bool>,
+}
+
+#[derive(Default, Deserialize)]
+struct Cursors {
+    next: Option<String>,
+}
+
+/// The longest message passed to a participant.
+pub const MESSAGE_MAX_CHARS: usize = 1000;
+
+/// Whether Wix tells the booking's participant about the change, and with which message. The same shape
+/// as Wix's `participantNotification`; a message without `notifyParticipants: true` is refused, since
+/// Wix would silently drop it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "RawNotification", rename_all = "camelCase")]
+pub struct ParticipantNotification {
+    notify_participants: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<FreeText<MESSAGE_MAX_CHARS>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawNotification {
+    #[serde(default)]
+    notify_participants: bool,
+    message: Option<FreeText<MESSAGE_MAX_CHARS>>,
+}
+
+impl TryFrom<RawNotification> for ParticipantNotification {
+    type Error = &'static str;
+    fn try_from(raw: RawNotification) -> Result<Self, Self::Error> {
+        if raw.message.is_some() && !raw.notify_participants {
+            return Err("a message is only sent with notifyParticipants: true");
+        }
+        Ok(ParticipantNotification {
+            notify_participants: raw.notify_participants,
+            message: raw.message,
+        })
+    }
+}
+
+/// A new time for an appointment: an interval that ends after it starts, in a real IANA time zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotTime {
+    start: Timestamp,
+    end: Timestamp,
+    timezone: TimeZoneName,
+}
+
+impl SlotTime {
+    pub fn new(
+        start: Timestamp,
+        end: Timestamp,
+        timezone: TimeZoneName,
+    ) -> Result<Self, &'static str> {
+        if end <= start {
+            return Err("endDate must be after startDate");
+        }
+        Ok(SlotTime {
+            start,
+            end,
+            timezone,
+        })
+    }
+}
+
+/// Where a booking moves: another session of its class, or a new time for its appointment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewSlot {
+    Session(WixId),
+    Time(SlotTime),
+}
+
+impl NewSlot {
+    /// Wix's `slot`. A new time keeps the booking's service, schedule, resource and location (Wix data,
+    /// not the caller's). Dates carry the zone's own offset at that instant, so they mean the same
+    /// whether Wix reads the instant or the local time in `timezone`.
+    fn to_wix(&self, current: &Slot) -> Value {
+        match self {
+            NewSlot::Session(session) => json!({ "sessionId": session }),
+            NewSlot::Time(time) => {
+                let mut slot = json!({
+                    "serviceId": current.service_id,
+                    "scheduleId": current.schedule_id,
+                    "startDate": time.start.in_zone(&time.timezone),
+                    "endDate": time.end.in_zone(&time.timezone),
+                    "timezone": time.timezone,
+                });
+                if let Some(resource) = &current.resource {
+                    slot["resource"] = resource.clone();
+                }
+                if let Some(location) = &current.location {
+                    slot["location"] = location.clone();
+                }
+                slot
+            }
+        }
+    }
+}
+
+/// One Writer V2 call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BookingChange {
+    Confirm,
+    Cancel,
+    Reschedule(NewSlot),
+}
+
+impl BookingChange {
+    fn action(&self) -> &'static str {
+        match self {
+            BookingChange::Confirm => "confirm",
+            BookingChange::Cancel => "cancel",
+            BookingChange::Reschedule(_) => "reschedule",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct BookingEnvelope {
+    booking: Booking,
+}
+
+impl Wix {
+    /// One page of extended bookings (the booking part only), sorted by start date.
+    pub async fn query_bookings(
+        &self,
+        request: &BookingPageRequest,
+    ) -> Result<BookingPage, WixError> {
+        let response: QueryResponse = self
+            .post(&WixPath::new(QUERY_PATH), &request.to_wix(), Repeat::Safe)
+            .await?;
+        let has_next = response.paging_metadata.has_next.unwrap_or(true);
+        Ok(BookingPage {
+            bookings: response
+                .extended_bookings
+                .into_iter()
+                .map(|e| e.booking)
+                .collect(),
+            next_cursor: response
+                .paging_metadata
+                .cursors
+                .next
+                .filter(|c| has_next && !c.is_empty()),
+        })
+    }
+
+    /// The booking with this id as it stands now, with its current revision; `None` if there is none.
+    pub async fn find_booking(&self, id: &WixId) -> Result<Option<Booking>, WixError> {
+        let request = BookingPageRequest::First {
+            filter: BookingFilter {
+                id: Some(*id),
+                ..Default::default()
+            },
+            limit: PageLimit::new(1).expect("1 is a valid page size"),
+        };
+        let page = self.query_bookings(&request).await?;
+        Ok(page.bookings.into_iter().find(|b| b.id == *id))
+    }
+
+    /// `POST /bookings/v2/bookings/{id}/{confirm|cancel|reschedule}` against `current` at `revision`.
+    /// Sent once: a stale revision comes back as 409 and nothing changed.
+    pub async fn change_booking(
+        &self,
+        current: &Booking,
+        revision: &str,
+        change: &BookingChange,
+        notification: &ParticipantNotification,
+    ) -> Result<Booking, WixError> {
+        let mut body = json!({ "revision": revision, "participantNotification": notification });
+        if let BookingChange::Reschedule(slot) = change {
+            body["slot"] = slot.to_wix(current.slot().unwrap_or(&Slot::default()));
+        }
+        let path = WixPath::new(BOOKINGS_PATH)
+            .id(&current.id)
+            .segment(change.action());
+        let envelope: BookingEnvelope = self.post(&path, &body, Repeat::Once).await?;
+        Ok(envelope.booking)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(text: &str) -> WixId {
+        WixId::parse(text).unwrap()
+    }
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn an_empty_filter_is_an_empty_wix_filter() {
+        assert_eq!(BookingFilter::default().to_wix(), json!({}));
+    }
+
+    #[test]
+    fn every_allowlisted_field_becomes_its_wix_filter() {
+        let filter = BookingFilter {
+            id: Some(id("750d1692-a08d-4f08-a77e-b2a1a6f533e3")),
+            contact_id: Some(id("751ad459-4e9b-419d-9d01-0bece1bae3fb")),
+            statuses: vec![BookingStatus::Confirmed, BookingStatus::WaitingList],
+            start_from: Some(at("2027-01-12T11:00:00+01:00")),
+            start_before: Some(at("2027-02-01T00:00:00Z")),
+            service_id: Some(id("4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7")),
+        };
+        assert_eq!(
+            filter.to_wix(),
+            json!({
+                "id": { "$eq": "750d1692-a08d-4f08-a77e-b2a1a6f533e3" },
+                "contactDetails.contactId": { "$eq": "751ad459-4e9b-419d-9d01-0bece1bae3fb" },
+                "status": { "$in": ["CONFIRMED", "WAITING_LIST"] },
+                "startDate": { "$gte": "2027-01-12T10:00:00Z", "$lt": "2027-02-01T00:00:00Z" },
+                "bookedEntity.item.slot.serviceId": { "$eq": "4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7" },
+            })
+        );
+    }
+
+    #[test]
+    fn a_cursor_goes_to_wix_without_a_filter_or_sort() {
+        let next = BookingPageRequest::Next {
+            cursor: Cursor::parse("abc").unwrap(),
+            limit: PageLimit::new(20).unwrap(),
+        };
+        assert_eq!(
+            next.to_wix()["query"],
+            json!({ "cursorPaging": { "limit": 20, "cursor": "abc" } })
+        );
+        let first = BookingPageRequest::First {
+            filter: BookingFilter::default(),
+            limit: PageLimit::new(100).unwrap(),
+        };
+        assert_eq!(
+            first.to_wix()["query"]["cursorPaging"],
+            json!({ "limit": 100 })
+        );
+        assert_eq!(first.to_wix()["query"]["sort"][0]["fieldName"], "startDate");
+    }
+
+    #[test]
+    fn a_message_needs_notify_participants_and_fits_the_cap() {
+        let parse = |v: Value| serde_json::from_value::<ParticipantNotification>(v);
+        assert_eq!(
+            serde_json::to_value(
+                parse(json!({ "notifyParticipants": true, "message": "See you" })).unwrap()
+            )
+            .unwrap(),
+            json!({ "notifyParticipants": true, "message": "See you" })
+        );
+        assert_eq!(
+            serde_json::to_value(parse(json!({})).unwrap()).unwrap(),
+            json!({ "notifyParticipants": false })
+        );
+        let long = "x".repeat(MESSAGE_MAX_CHARS + 1);
+        for bad in [
+            json!({ "message": "hi" }),
+            json!({ "notifyParticipants": false, "message": "hi" }),
+            json!({ "notifyParticipants": true, "message": long }),
+            json!({ "notifyParticipants": true, "sms": true }),
+        ] {
+            assert!(parse(bad.clone()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_new_time_ends_after_it_starts() {
+        let zone = TimeZoneName::parse("Europe/Lisbon").unwrap();
+        let start = at("2027-01-12T10:00:00Z");
+        assert!(SlotTime::new(start, start, zone.clone()).is_err());
+        assert!(SlotTime::new(at("2027-01-12T11:00:00Z"), start, zone.clone()).is_err());
+        assert!(SlotTime::new(start, at("2027-01-12T10:00:01Z"), zone).is_ok());
+    }
+
+    #[test]
+    fn a_new_time_keeps_the_booked_service_and_writes_dates_in_the_zones_offset() {
+        let time = SlotTime::new(
+            at("2027-07-01T09:00:00Z"),
+            at("2027-07-01T10:00:00Z"),
+            TimeZoneName::parse("europe/paris").unwrap(),
+        )
+        .unwrap();
+        let current = Slot {
+            service_id: Some("svc".into()),
+            schedule_id: Some("sch".into()),
+            resource: Some(json!({ "id": "staff" })),
+            ..Default::default()
+        };
+        assert_eq!(
+            NewSlot::Time(time).to_wix(&current),
+            json!({
+                "serviceId": "svc", "scheduleId": "sch", "resource": { "id": "staff" },
+                "startDate": "2027-07-01T11:00:00+02:00", "endDate": "2027-07-01T12:00:00+02:00",
+                "timezone": "Europe/Paris",
+            })
+        );
+        let session = id("06ee9e50-1d33-4f52-9f2d-b38fa843812d");
+        assert_eq!(
+            NewSlot::Session(session).to_wix(&current),
+            json!({ "sessionId": "06ee9e50-1d33-4f52-9f2d-b38fa843812d" })
+        );
+    }
+
+    #[test]
+    fn bookings_parse_leniently_and_keep_only_what_this_project_reads() {
+        let booking: Booking = serde_json::from_value(json!({
+            "id": "750d1692-a08d-4f08-a77e-b2a1a6f533e3",
+            "revision": "2",
+            "status": "SOMETHING_NEW",
+            "contactDetails": { "contactId": "not-a-guid", "email": "mia@example.com" },
+            "totalParticipants": 1,
+        }))
+        .unwrap();
+        assert_eq!(booking.status(), None);
+        assert_eq!(booking.contact_id(), None, "an odd contact id owns nothing");
+        assert!(booking.slot().is_none());
+        assert!(!format!("{booking:?}").contains("mia@example.com"));
+    }
+}

@@ -1,0 +1,779 @@
+//! Wix Bookings (wix-api.md §8): Writer V2 (`confirm`, `cancel`, `reschedule`) and Reader V2 "Query
+//! Extended Bookings", over the seeded services, class sessions and bookings.
+//!
+//! Like Wix: every write needs the booking's current `revision` (a string) and advances it; a stale
+//! revision is a 409, a status that does not allow the change a 428, an unknown booking a 404. The reader
+//! filters on the documented fields (`id`, `status`, `contactDetails.contactId`, `startDate`, `endDate`,
+//! `bookedEntity.item.slot.serviceId`, `…sessionId`), sorts, and pages with cursors (limit 50 by
+//! default, at most 100).
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::auth::AdminAuth;
+use crate::error::{WixError, WixJson};
+use crate::seed::{self, ServiceKind};
+use crate::state::SandboxState;
+
+const DEFAULT_LIMIT: usize = 50;
+
+/// Statuses a booking can still be canceled or rescheduled from.
+const OPEN: &[&str] = &["CREATED", "CONFIRMED", "PENDING", "WAITING_LIST"];
+/// Statuses a booking can be confirmed from.
+const CONFIRMABLE: &[&str] = &["PENDING", "CREATED", "WAITING_LIST"];
+const MAX_LIMIT: usize = 100;
+
+/// One booking as the sandbox stores it.
+#[derive(Clone, Debug)]
+pub(crate) struct BookingRecord {
+    pub id: String,
+    pub revision: u64,
+    pub status: String,
+    pub contact_id: String,
+    pub first_name: String,
+    pub email: String,
+    pub service_id: String,
+    pub session_id: Option<String>,
+    pub start: OffsetDateTime,
+    pub end: OffsetDateTime,
+    pub timezone: String,
+    pub created: OffsetDateTime,
+    pub updated: OffsetDateTime,
+    pub notifications: Vec<SentNotification>,
+}
+
+/// A message Wix sent the booking's participant (`participantNotification.notifyParticipants`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentNotification {
+    /// `confirm`, `cancel` or `reschedule`.
+    pub action: &'static str,
+    pub message: Option<String>,
+}
+
+/// What tests see of a booking: [`SandboxState::booking`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingSnapshot {
+    pub status: String,
+    pub revision: u64,
+    /// UTC, RFC 3339.
+    pub start_date: String,
+    pub end_date: String,
+    pub timezone: String,
+    pub session_id: Option<String>,
+    pub notifications: Vec<SentNotification>,
+}
+
+fn date(text: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(text, &Rfc3339).expect("seed dates are RFC 3339")
+}
+
+fn format_date(date: OffsetDateTime) -> String {
+    date.format(&Rfc3339).unwrap_or_default()
+}
+
+fn service(id: &str) -> Option<&'static seed::SeedService> {
+    seed::SERVICES.iter().find(|s| s.id == id)
+}
+
+impl BookingRecord {
+    fn seeded(b: &seed::SeedBooking) -> Self {
+        let created = date("2026-11-02T08:15:00Z");
+        BookingRecord {
+            id: b.id.to_owned(),
+            revision: b.revision,
+            status: b.status.to_owned(),
+            contact_id: b.contact_id.to_owned(),
+            first_name: b.first_name.to_owned(),
+            email: b.email.to_owned(),
+            service_id: b.service_id.to_owned(),
+            session_id: b.session_id.map(str::to_owned),
+            start: date(b.start_date),
+            end: date(b.end_date),
+            timezone: seed::BOOKINGS_TIME_ZONE.to_owned(),
+            created,
+            updated: created,
+            notifications: Vec::new(),
+        }
+    }
+
+    /// The booking as Wix returns it: the booked slot, the contact who booked, status, revision.
+    fn to_wix(&self) -> Value {
+        let service = service(&self.service_id);
+        let (title, schedule_id, tag) = match service {
+            Some(s) => (
+                s.name,
+                s.schedule_id,
+                match s.kind {
+                    ServiceKind::Appointment => "INDIVIDUAL",
+                    ServiceKind::Class => "GROUP",
+                },
+            ),
+            None => ("", "", "INDIVIDUAL"),
+        };
+        let mut slot = json!({
+            "serviceId": self.service_id,
+            "scheduleId": schedule_id,
+            "startDate": format_date(self.start),
+            "endDate": format_date(self.end),
+            "timezone": self.timezone,
+            "location": { "locationType": "OWNER_BUSINESS" },
+        });
+        if let Some(session_id) = &self.session_id {
+            slot["sessionId"] = json!(session_id);
+        } else {
+            slot["resource"] = json!({ "id": seed::WHEEL_TEACHER_ID, "name": "Rui" });
+        }
+        json!({
+            "id": self.id,
+            "bookedEntity": { "title": title, "tags": [tag], "slot": slot },
+            "contactDetails": {
+                "contactId": self.contact_id,
+                "firstName": self.first_name,
+                "email": self.email,
+                "timeZone": self.timezone,
+            },
+            "status": self.status,
+            "paymentStatus": "NOT_PAID",
+            "selectedPaymentOption": "OFFLINE",
+            "totalParticipants": 1,
+            "startDate": format_date(self.start),
+            "endDate": format_date(self.end),
+            "createdDate": format_date(self.created),
+            "updatedDate": format_date(self.updated),
+            "revision": self.revision.to_string(),
+        })
+    }
+
+    fn allowed_actions(&self) -> Value {
+        let open = OPEN.contains(&self.status.as_str());
+        json!({ "cancel": open, "reschedule": open })
+    }
+
+    pub fn snapshot(&self) -> BookingSnapshot {
+        BookingSnapshot {
+            status: self.status.clone(),
+            revision: self.revision,
+            start_date: format_date(self.start),
+            end_date: format_date(self.end),
+            timezone: self.timezone.clone(),
+            session_id: self.session_id.clone(),
+            notifications: self.notifications.clone(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct BookingData {
+    pub bookings: Vec<BookingRecord>,
+    /// Open cursors: the query they continue and where.
+    cursors: HashMap<String, Page>,
+    /// Booking id → how many more reader answers that contain it are followed by a change to it
+    /// (someone else writing in between): see [`SandboxState::change_booking_after_reads`].
+    pub interference: HashMap<String, u64>,
+}
+
+impl BookingData {
+    pub fn seeded() -> Self {
+        BookingData {
+            bookings: seed::BOOKINGS.iter().map(BookingRecord::seeded).collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&BookingRecord> {
+        self.bookings.iter().find(|b| b.id == id)
+    }
+
+    /// The effect of a concurrent writer on `id`: a new revision.
+    fn interfere_after_read(&mut self, ids: &[String]) {
+        for id in ids {
+            let Some(left) = self.interference.get_mut(id) else {
+                continue;
+            };
+            *left -= 1;
+            if *left == 0 {
+                self.interference.remove(id);
+            }
+            if let Some(b) = self.bookings.iter_mut().find(|b| &b.id == id) {
+                b.revision += 1;
+                b.updated = OffsetDateTime::now_utc();
+            }
+        }
+    }
+}
+
+pub fn routes() -> Router<SandboxState> {
+    Router::new()
+        .route(
+            "/_api/bookings-reader/v2/extended-bookings/query",
+            post(query_extended_bookings),
+        )
+        .route("/bookings/v2/bookings/{id}/confirm", post(confirm))
+        .route("/bookings/v2/bookings/{id}/cancel", post(cancel))
+        .route("/bookings/v2/bookings/{id}/reschedule", post(reschedule))
+}
+
+// --- Reader ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Id,
+    Status,
+    ContactId,
+    StartDate,
+    EndDate,
+    ServiceId,
+    SessionId,
+}
+
+impl Field {
+    fn parse(name: &str) -> Option<Field> {
+        Some(match name {
+            "id" => Field::Id,
+            "status" => Field::Status,
+            "contactDetails.contactId" => Field::ContactId,
+            "startDate" => Field::StartDate,
+            "endDate" => Field::EndDate,
+            "bookedEntity.item.slot.serviceId" => Field::ServiceId,
+            "bookedEntity.item.slot.sessionId" => Field::SessionId,
+            _ => return None,
+        })
+    }
+
+    fn is_date(self) -> bool {
+        matches!(self, Field::StartDate | Field::EndDate)
+    }
+}
+
+/// A field's value, compared as Wix does: text as text, dates as instants.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Scalar {
+    Text(String),
+    Date(OffsetDateTime),
+    Missing,
+}
+
+impl BookingRecord {
+    fn field(&self, field: Field) -> Scalar {
+        match field {
+            Field::Id => Scalar::Text(self.id.clone()),
+            Field::Status => Scalar::Text(self.status.clone()),
+            Field::ContactId => Scalar::Text(self.contact_id.clone()),
+            Field::StartDate => Scalar::Date(self.start),
+            Field::EndDate => Scalar::Date(self.end),
+            Field::ServiceId => Scalar::Text(self.service_id.clone()),
+            Field::SessionId => self
+                .session_id
+                .clone()
+                .map_or(Scalar::Missing, Scalar::Text),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Ne,
+    In,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+#[derive(Clone, Debug)]
+struct Condition {
+    field: Field,
+    op: Op,
+    operands: Vec<Scalar>,
+}
+
+impl Condition {
+    fn holds(&self, booking: &BookingRecord) -> bool {
+        let value = booking.field(self.field);
+        let first = &self.operands[0];
+        match self.op {
+            Op::Eq => &value == first,
+            Op::Ne => &value != first,
+            Op::In => self.operands.contains(&value),
+            Op::Gt => value != Scalar::Missing && &value > first,
+            Op::Gte => value != Scalar::Missing && &value >= first,
+            Op::Lt => value != Scalar::Missing && &value < first,
+            Op::Lte => value != Scalar::Missing && &value <= first,
+        }
+    }
+}
+
+fn operand(field: Field, name: &str, value: &Value) -> Result<Scalar, WixError> {
+    let text = value.as_str().ok_or_else(|| {
+        WixError::validation("query.filter", format!("{name}: expected a string value"))
+    })?;
+    if field.is_date() {
+        OffsetDateTime::parse(text, &Rfc3339)
+            .map(Scalar::Date)
+            .map_err(|_| WixError::validation("query.filter", format!("{name}: not a date")))
+    } else {
+        Ok(Scalar::Text(text.to_owned()))
+    }
+}
+
+/// Wix's filter language, as far as Query Extended Bookings supports it: `{field: value}`,
+/// `{field: {"$op": value}}`, and `$and` of such objects. Anything else is a 400, as on Wix.
+fn parse_filter(filter: &Value, out: &mut Vec<Condition>) -> Result<(), WixError> {
+    let object = filter
+        .as_object()
+        .ok_or_else(|| WixError::validation("query.filter", "must be an object"))?;
+    for (name, value) in object {
+        if name == "$and" {
+            let parts = value
+                .as_array()
+                .ok_or_else(|| WixError::validation("query.filter", "$and must be an array"))?;
+            for part in parts {
+                parse_filter(part, out)?;
+            }
+            continue;
+        }
+        let field = Field::parse(name).ok_or_else(|| {
+            WixError::validation(
+                "query.filter",
+                format!("filtering by {name} is not supported"),
+            )
+        })?;
+        let Some(ops) = value.as_object() else {
+            out.push(Condition {
+                field,
+                op: Op::Eq,
+                operands: vec![operand(field, name, value)?],
+            });
+            continue;
+        };
+        for (op_name, operand_value) in ops {
+            let op = match op_name.as_str() {
+                "$eq" => Op::Eq,
+                "$ne" => Op::Ne,
+                "$in" => Op::In,
+                "$gt" => Op::Gt,
+                "$gte" => Op::Gte,
+                "$lt" => Op::Lt,
+                "$lte" => Op::Lte,
+                other => {
+                    return Err(WixError::validation(
+                        "query.filter",
+                        format!("{name}: unsupported operator {other}"),
+                    ));
+                }
+            };
+            if matches!(op, Op::Gt | Op::Gte | Op::Lt | Op::Lte) && !field.is_date() {
+                return Err(WixError::validation(
+                    "query.filter",
+                    format!("{name}: {op_name} is only supported on dates"),
+                ));
+            }
+            let operands = if op == Op::In {
+                let list = operand_value.as_array().ok_or_else(|| {
+                    WixError::validation("query.filter", format!("{name}: $in needs an array"))
+                })?;
+                list.iter()
+                    .map(|v| operand(field, name, v))
+                    .collect::<Result<Vec<_>, _>>()?
+            } else {
+                vec![operand(field, name, operand_value)?]
+            };
+            if operands.is_empty() {
+                return Err(WixError::validation(
+                    "query.filter",
+                    format!("{name}: $in needs at least one value"),
+                ));
+            }
+            out.push(Condition {
+                field,
+                op,
+                operands,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+struct SortKey {
+    field: Field,
+    descending: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SortItem {
+    field_name: String,
+    #[serde(default)]
+    order: Option<String>,
+}
+
+fn parse_sort(items: &[SortItem]) -> Result<Vec<SortKey>, WixError> {
+    items
+        .iter()
+        .map(|item| {
+            let field = Field::parse(&item.field_name)
+                .filter(|f| matches!(f, Field::Id | Field::StartDate | Field::EndDate))
+                .ok_or_else(|| {
+                    WixError::validation(
+                        "query.sort",
+                        format!("sorting by {} is not supported", item.field_name),
+                    )
+                })?;
+            let descending = match item.order.as_deref().unwrap_or("ASC") {
+                "ASC" => false,
+                "DESC" => true,
+                other => {
+                    return Err(WixError::validation(
+                        "query.sort",
+                        format!("unknown order {other}"),
+                    ));
+                }
+            };
+            Ok(SortKey { field, descending })
+        })
+        .collect()
+}
+
+/// A query in progress: what a cursor stands for.
+#[derive(Clone, Debug)]
+struct Page {
+    conditions: Vec<Condition>,
+    sort: Vec<SortKey>,
+    offset: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryRequest {
+    #[serde(default)]
+    query: QueryBody,
+    #[serde(default)]
+    with_booking_allowed_actions: bool,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryBody {
+    filter: Option<Value>,
+    sort: Option<Vec<SortItem>>,
+    #[serde(default)]
+    cursor_paging: CursorPaging,
+}
+
+#[derive(Default, Deserialize)]
+struct CursorPaging {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// `POST /_api/bookings-reader/v2/extended-bookings/query` →
+/// `{extendedBookings:[{booking, allowedActions?}], pagingMetadata:{count, cursors:{next?}, hasNext}}`.
+async fn query_extended_bookings(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    WixJson(request): WixJson<QueryRequest>,
+) -> Result<Json<Value>, WixError> {
+    let query = request.query;
+    let limit = match query.cursor_paging.limit {
+        None => DEFAULT_LIMIT,
+        Some(n) if (0..=MAX_LIMIT as i64).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(WixError::validation(
+                "query.cursorPaging.limit",
+                format!("must be between 0 and {MAX_LIMIT}"),
+            ));
+        }
+    };
+    state.with(|w| {
+        let data = &mut w.bookings;
+        let page = match query.cursor_paging.cursor {
+            Some(cursor) => {
+                // A cursor carries its query; Wix does not take a second filter or sort with it.
+                if query.filter.is_some() || query.sort.is_some() {
+                    return Err(WixError::validation(
+                        "query.cursorPaging.cursor",
+                        "a cursor cannot be combined with a filter or sort",
+                    ));
+                }
+                data.cursors.get(&cursor).cloned().ok_or_else(|| {
+                    WixError::validation("query.cursorPaging.cursor", "unknown or expired cursor")
+                })?
+            }
+            None => {
+                let mut conditions = Vec::new();
+                if let Some(filter) = &query.filter {
+                    parse_filter(filter, &mut conditions)?;
+                }
+                let sort = parse_sort(query.sort.as_deref().unwrap_or_default())?;
+                Page {
+                    conditions,
+                    sort,
+                    offset: 0,
+                }
+            }
+        };
+        let mut matching: Vec<&BookingRecord> = data
+            .bookings
+            .iter()
+            .filter(|b| page.conditions.iter().all(|c| c.holds(b)))
+            .collect();
+        matching.sort_by(|a, b| {
+            page.sort
+                .iter()
+                .map(|key| {
+                    let order = a.field(key.field).cmp(&b.field(key.field));
+                    if key.descending {
+                        order.reverse()
+                    } else {
+                        order
+                    }
+                })
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or_else(|| a.id.cmp(&b.id))
+        });
+        let end = (page.offset + limit).min(matching.len());
+        let slice = &matching[page.offset.min(end)..end];
+        let items: Vec<Value> = slice
+            .iter()
+            .map(|b| {
+                let mut item = json!({ "booking": b.to_wix() });
+                if request.with_booking_allowed_actions {
+                    item["allowedActions"] = b.allowed_actions();
+                }
+                item
+            })
+            .collect();
+        let returned: Vec<String> = slice.iter().map(|b| b.id.clone()).collect();
+        let has_next = end < matching.len();
+        let mut cursors = json!({});
+        if has_next {
+            let token = uuid::Uuid::new_v4().simple().to_string();
+            data.cursors.insert(
+                token.clone(),
+                Page {
+                    offset: end,
+                    ..page
+                },
+            );
+            cursors["next"] = json!(token);
+        }
+        data.interfere_after_read(&returned);
+        Ok(Json(json!({
+            "extendedBookings": items,
+            "pagingMetadata": { "count": returned.len(), "cursors": cursors, "hasNext": has_next },
+        })))
+    })
+}
+
+// --- Writer ---------------------------------------------------------------------------------------------
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    #[serde(default)]
+    notify_participants: bool,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WriteBody {
+    revision: Option<String>,
+    #[serde(default)]
+    participant_notification: Notification,
+    slot: Option<SlotBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SlotBody {
+    session_id: Option<String>,
+    service_id: Option<String>,
+    schedule_id: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    timezone: Option<String>,
+}
+
+/// The part every write shares: the booking must exist, the revision must be its current one, its status
+/// one of `from` (else 428), and `change` must accept the request; then the revision advances and the
+/// participant is notified if asked.
+fn write(
+    state: &SandboxState,
+    id: &str,
+    action: &'static str,
+    from: &[&str],
+    body: WriteBody,
+    change: impl FnOnce(&mut BookingRecord, Option<SlotBody>) -> Result<(), WixError>,
+) -> Result<Json<Value>, WixError> {
+    state.with(|w| {
+        let booking = w
+            .bookings
+            .bookings
+            .iter_mut()
+            .find(|b| b.id == id)
+            .ok_or_else(|| {
+                WixError::application(
+                    StatusCode::NOT_FOUND,
+                    "BOOKING_NOT_FOUND",
+                    "not found",
+                    format!("booking {id} not found"),
+                )
+            })?;
+        let revision = body
+            .revision
+            .as_deref()
+            .ok_or_else(|| WixError::validation("revision", "revision is required"))?;
+        if revision != booking.revision.to_string() {
+            return Err(WixError::application(
+                StatusCode::CONFLICT,
+                "REVISION_MISMATCH",
+                "revision mismatch",
+                format!(
+                    "booking {id} is at revision {}, not {revision}",
+                    booking.revision
+                ),
+            ));
+        }
+        if !from.contains(&booking.status.as_str()) {
+            return Err(WixError::application(
+                StatusCode::PRECONDITION_REQUIRED,
+                "INVALID_BOOKING_STATUS",
+                "failed precondition",
+                format!("a {} booking does not allow {action}", booking.status),
+            ));
+        }
+        change(booking, body.slot)?;
+        booking.revision += 1;
+        booking.updated = OffsetDateTime::now_utc();
+        let notification = body.participant_notification;
+        if notification.notify_participants {
+            booking.notifications.push(SentNotification {
+                action,
+                message: notification.message,
+            });
+        }
+        Ok(Json(json!({ "booking": booking.to_wix() })))
+    })
+}
+
+/// `POST /bookings/v2/bookings/{id}/confirm`: PENDING, CREATED or WAITING_LIST → CONFIRMED.
+async fn confirm(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    Path(id): Path<String>,
+    WixJson(body): WixJson<WriteBody>,
+) -> Result<Json<Value>, WixError> {
+    write(&state, &id, "confirm", CONFIRMABLE, body, |booking, _| {
+        booking.status = "CONFIRMED".into();
+        Ok(())
+    })
+}
+
+/// `POST /bookings/v2/bookings/{id}/cancel`: anything but CANCELED or DECLINED → CANCELED.
+async fn cancel(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    Path(id): Path<String>,
+    WixJson(body): WixJson<WriteBody>,
+) -> Result<Json<Value>, WixError> {
+    write(&state, &id, "cancel", OPEN, body, |booking, _| {
+        booking.status = "CANCELED".into();
+        Ok(())
+    })
+}
+
+/// `POST /bookings/v2/bookings/{id}/reschedule`: a class booking moves to another session of its
+/// class (`slot.sessionId`); an appointment to a new time of the same service and schedule
+/// (`slot.serviceId`, `scheduleId`, `startDate`, `endDate`, `timezone`).
+async fn reschedule(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    Path(id): Path<String>,
+    WixJson(body): WixJson<WriteBody>,
+) -> Result<Json<Value>, WixError> {
+    write(&state, &id, "reschedule", OPEN, body, |booking, slot| {
+        let slot = slot.ok_or_else(|| WixError::validation("slot", "slot is required"))?;
+        let kind = service(&booking.service_id).map(|s| s.kind);
+        match (kind, &slot.session_id) {
+            (Some(ServiceKind::Class), Some(session_id)) => {
+                let session = seed::SESSIONS
+                    .iter()
+                    .find(|s| s.id == session_id && s.service_id == booking.service_id)
+                    .ok_or_else(|| {
+                        WixError::validation(
+                            "slot.sessionId",
+                            "no such session of the booked class",
+                        )
+                    })?;
+                booking.session_id = Some(session.id.to_owned());
+                booking.start = date(session.start_date);
+                booking.end = date(session.end_date);
+                Ok(())
+            }
+            (Some(ServiceKind::Class), None) => Err(WixError::validation(
+                "slot.sessionId",
+                "a class booking moves to another session of its class",
+            )),
+            (_, Some(_)) => Err(WixError::validation(
+                "slot.sessionId",
+                "this service has no sessions to move to",
+            )),
+            (_, None) => reschedule_appointment(booking, &slot),
+        }
+    })
+}
+
+fn reschedule_appointment(booking: &mut BookingRecord, slot: &SlotBody) -> Result<(), WixError> {
+    let service = service(&booking.service_id);
+    if slot.service_id.as_deref() != Some(booking.service_id.as_str()) {
+        return Err(WixError::validation(
+            "slot.serviceId",
+            "must be the booked service",
+        ));
+    }
+    if slot.schedule_id.as_deref() != service.map(|s| s.schedule_id) {
+        return Err(WixError::validation(
+            "slot.scheduleId",
+            "must be the service's schedule",
+        ));
+    }
+    let parse = |field: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
+            .map(|d| d.to_offset(UtcOffset::UTC))
+            .ok_or_else(|| WixError::validation(field, "must be an ISO-8601 date-time"))
+    };
+    let start = parse("slot.startDate", &slot.start_date)?;
+    let end = parse("slot.endDate", &slot.end_date)?;
+    if end <= start {
+        return Err(WixError::validation(
+            "slot.endDate",
+            "must be after slot.startDate",
+        ));
+    }
+    let timezone = slot
+        .timezone
+        .as_deref()
+        .filter(|tz| !tz.is_empty())
+        .ok_or_else(|| WixError::validation("slot.timezone", "timezone is required"))?;
+    booking.start = start;
+    booking.end = end;
+    booking.timezone = timezone.to_owned();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
