@@ -10,17 +10,19 @@ mod caller;
 mod config;
 mod error;
 mod ids;
+pub mod image;
 mod input;
 mod pipeline;
 pub mod policy;
 mod problem;
+pub mod values;
 pub mod wix;
 
 pub use caller::{Caller, CallerVerifier, Subject};
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, setting};
 pub use error::ApiError;
 pub use ids::{IdError, WixId};
-pub use input::{Input, Json, NoInput, RequestParts};
+pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};
 pub use pipeline::{Endpoint, serve};
 pub use wix::{Repeat, Wix, WixError, WixPath};
 
@@ -30,8 +32,9 @@ pub use lambda_http::Error;
 /// What a function's `main.rs` needs.
 pub mod prelude {
     pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
+    pub use crate::values::{Email, PageLimit, Phone, Text, Timestamp};
     pub use crate::{
-        ApiError, Endpoint, Json, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
+        ApiError, Endpoint, Json, Multipart, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};
