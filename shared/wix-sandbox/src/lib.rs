@@ -11,7 +11,9 @@
 
 pub mod auth;
 pub mod control;
+pub mod data;
 pub mod error;
+pub mod media;
 pub mod members;
 pub mod oauth;
 pub mod observe;
@@ -31,6 +33,8 @@ use tokio::task::JoinHandle;
 
 pub use auth::AdminAuth;
 pub use error::WixError;
+pub use media::MediaFile;
+pub use members::MemberView;
 pub use observe::{CallRecord, Stats};
 pub use seed::{MemberStatus, SeedMember};
 pub use state::SandboxState;
@@ -41,6 +45,8 @@ pub fn router(state: SandboxState) -> Router {
         .merge(oauth::routes())
         .merge(site_properties::routes())
         .merge(members::routes())
+        .merge(media::routes())
+        .merge(data::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))
