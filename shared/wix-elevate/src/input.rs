@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
+use crate::values::Text;
 
 /// What a function can read from the request besides the body.
 pub struct RequestParts<'a> {
@@ -99,6 +100,12 @@ impl Form {
     pub fn text(&mut self, name: &str) -> Result<String, ApiError> {
         String::from_utf8(self.take(name)?.bytes.to_vec())
             .map_err(|_| ApiError::bad_request(format!("the form field {name} must be UTF-8 text")))
+    }
+
+    /// The part called `name` as one line of text of at most `MAX` characters.
+    pub fn line<const MAX: usize>(&mut self, name: &str) -> Result<Text<MAX>, ApiError> {
+        Text::parse(&self.text(name)?)
+            .map_err(|e| ApiError::bad_request(format!("the form field {name} {e}")))
     }
 }
 

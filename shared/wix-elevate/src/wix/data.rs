@@ -1,5 +1,7 @@
 //! CMS data items (`wix-data/v2`, wix-api.md §9).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -10,14 +12,19 @@ use crate::values::Timestamp;
 /// letters, digits and `_ - @ /`. It goes into request bodies only, never into a path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct CollectionId(String);
+pub struct CollectionId(Cow<'static, str>);
+
+impl CollectionId {
+    /// The collection of Wix's "Upload Images to CMS" tutorial.
+    pub const UPLOADED_IMAGES: CollectionId = CollectionId(Cow::Borrowed("uploadedimages"));
+}
 
 impl std::str::FromStr for CollectionId {
     type Err = &'static str;
     fn from_str(id: &str) -> Result<Self, Self::Err> {
         let allowed = |c: char| c.is_ascii_alphanumeric() || "_-@/".contains(c);
         if (1..=256).contains(&id.len()) && id.chars().all(allowed) {
-            Ok(CollectionId(id.to_owned()))
+            Ok(CollectionId(Cow::Owned(id.to_owned())))
         } else {
             Err("a collection id is 1 to 256 letters, digits and _ - @ /")
         }

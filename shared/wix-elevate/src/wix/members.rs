@@ -30,6 +30,29 @@ pub struct Profile {
     pub nickname: Option<String>,
 }
 
+/// The body of a request about one member: `{"memberId"}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MemberRef {
+    pub member_id: WixId,
+}
+
+/// A member's id and status: what a caller learns after creating or approving one.
+#[derive(Debug, Serialize)]
+pub struct MemberState {
+    pub id: WixId,
+    pub status: Option<String>,
+}
+
+impl From<Member> for MemberState {
+    fn from(member: Member) -> Self {
+        MemberState {
+            id: member.id,
+            status: member.status,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct MemberEnvelope {
     member: Member,
@@ -38,15 +61,26 @@ struct MemberEnvelope {
 /// Short free-text member fields (names, nickname).
 pub type NameText = Text<100>;
 
-/// A member to create. Only the login email is required; the rest goes to the member's contact and
-/// profile.
-#[derive(Debug)]
+/// A member to create, as a caller sends it: `{"loginEmail", "firstName"?, "lastName"?, "phones"?,
+/// "nickname"?}`. Only the login email is required; names and phones go to the member's contact, the
+/// nickname to the profile.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewMember {
     pub login_email: Email,
     pub first_name: Option<NameText>,
     pub last_name: Option<NameText>,
+    #[serde(default, deserialize_with = "at_most_five_phones")]
     pub phones: Vec<Phone>,
     pub nickname: Option<NameText>,
+}
+
+fn at_most_five_phones<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Phone>, D::Error> {
+    let phones = Vec::<Phone>::deserialize(d)?;
+    if phones.len() > 5 {
+        return Err(serde::de::Error::custom("at most 5 phones"));
+    }
+    Ok(phones)
 }
 
 /// `{"member":{"loginEmail","contact":{…},"profile":{…}}}` with absent fields left out.
@@ -435,6 +469,30 @@ mod tests {
         ] {
             assert!(query(bad.clone()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_new_member_needs_a_valid_login_email_and_nothing_unknown() {
+        for bad in [
+            json!({}),
+            json!({ "loginEmail": "nope" }),
+            json!({ "loginEmail": 42 }),
+            json!({ "loginEmail": "a@b.co", "status": "APPROVED" }),
+            json!({ "loginEmail": "a@b.co", "firstName": "x".repeat(101) }),
+            json!({ "loginEmail": "a@b.co", "phones": ["1", "2", "3", "4", "5", "6"].map(|_| "555 0100") }),
+            json!({ "loginEmail": "a@b.co", "phones": "555 0100" }),
+        ] {
+            assert!(
+                serde_json::from_value::<NewMember>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            serde_json::from_value::<NewMember>(
+                json!({ "loginEmail": "a@b.co", "phones": ["555 0100"] })
+            )
+            .is_ok()
+        );
     }
 
     #[test]

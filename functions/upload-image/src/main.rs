@@ -1,0 +1,136 @@
+//! `POST /` — "Upload Images to CMS" for any visitor: a `multipart/form-data` body (a browser `FormData`)
+//! with exactly `file`, `title` and `uploaderName`.
+//!
+//! The file must be a JPEG, PNG, WebP or GIF by its bytes (415 otherwise, whatever type was declared) and
+//! at most `UPLOAD_MAX_BYTES` (413). It goes to the Media Manager through a generated upload URL, then an
+//! item goes into the `UPLOAD_COLLECTION_ID` collection with `isApproved: false` and the submission time;
+//! the caller sets nothing else. Anyone can get a visitor token, hence the strict caps.
+
+use std::sync::LazyLock;
+
+use wix_elevate::image::Image;
+use wix_elevate::prelude::*;
+use wix_elevate::wix::data::{CollectionId, DataDate};
+use wix_elevate::{ConfigError, Form, FromForm, Subject, setting};
+
+struct UploadImage;
+
+/// A function URL takes at most 6 MB per request; the file cap is checked per field below it.
+const MAX_FILE_BYTES: u64 = 6 * 1024 * 1024;
+const MAX_TEXT_BYTES: u64 = 1024;
+
+impl Endpoint for UploadImage {
+    const NAME: &'static str = "upload-image";
+    const METHOD: Method = Method::POST;
+    const MAX_BODY_BYTES: usize = MAX_FILE_BYTES as usize + 64 * 1024;
+    type Policy = AnyVisitor;
+    type Input = Multipart<Upload>;
+    type Output = Uploaded;
+
+    async fn call(
+        wix: &Wix,
+        _visitor: Subject,
+        Multipart(upload): Multipart<Upload>,
+    ) -> Result<Uploaded, ApiError> {
+        let settings = settings()?;
+        let file_name = format!("visitor-upload.{}", upload.image.kind().extension());
+        let file = wix
+            .upload_image(&upload.image, &file_name)
+            .await
+            .map_err(upstream)?;
+        let item = UploadedImageItem {
+            uploaded_image: &file.url,
+            image_title: &upload.title,
+            uploader_name: &upload.uploader_name,
+            submission_date_time: DataDate(Timestamp::now()),
+            is_approved: false,
+        };
+        let item = wix
+            .insert_data_item(&settings.collection, &item)
+            .await
+            .map_err(upstream)?;
+        Ok(Uploaded {
+            item_id: item.id,
+            media_url: file.url,
+        })
+    }
+}
+
+struct Settings {
+    max_file_bytes: u64,
+    collection: CollectionId,
+}
+
+static SETTINGS: LazyLock<Result<Settings, ConfigError>> = LazyLock::new(|| {
+    let max_file_bytes = setting("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)?;
+    if !(1..=MAX_FILE_BYTES).contains(&max_file_bytes) {
+        return Err(ConfigError::Invalid {
+            var: "UPLOAD_MAX_BYTES",
+            problem: format!("must be between 1 and {MAX_FILE_BYTES}"),
+        });
+    }
+    let collection = setting("UPLOAD_COLLECTION_ID", CollectionId::UPLOADED_IMAGES)?;
+    Ok(Settings {
+        max_file_bytes,
+        collection,
+    })
+});
+
+fn settings() -> Result<&'static Settings, ApiError> {
+    SETTINGS.as_ref().map_err(ApiError::from)
+}
+
+/// The caller's input was checked before any Wix call, so a refusal from Wix is ours to fix, not theirs.
+fn upstream(error: WixError) -> ApiError {
+    match error.status() {
+        Some(400 | 404 | 409 | 428) => ApiError::BadGateway,
+        _ => error.into(),
+    }
+}
+
+struct Upload {
+    image: Image,
+    title: Text<100>,
+    uploader_name: Text<100>,
+}
+
+impl FromForm for Upload {
+    fn fields() -> Result<Vec<(&'static str, u64)>, ApiError> {
+        Ok(vec![
+            ("file", settings()?.max_file_bytes),
+            ("title", MAX_TEXT_BYTES),
+            ("uploaderName", MAX_TEXT_BYTES),
+        ])
+    }
+
+    fn from_form(mut form: Form) -> Result<Self, ApiError> {
+        Ok(Upload {
+            image: Image::parse(form.take("file")?.bytes)?,
+            title: form.line("title")?,
+            uploader_name: form.line("uploaderName")?,
+        })
+    }
+}
+
+/// The CMS item, with the field names of the "Upload Images to CMS" collection.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadedImageItem<'a> {
+    uploaded_image: &'a str,
+    image_title: &'a Text<100>,
+    uploader_name: &'a Text<100>,
+    submission_date_time: DataDate,
+    is_approved: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Uploaded {
+    item_id: String,
+    media_url: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<UploadImage>().await
+}
