@@ -6,18 +6,14 @@
 //! item goes into the `UPLOAD_COLLECTION_ID` collection with `isApproved: false` and the submission time;
 //! the caller sets nothing else. Anyone can get a visitor token, hence the strict caps.
 
-use std::sync::LazyLock;
+mod form;
 
-use wix_elevate::image::Image;
+use form::{MAX_FILE_BYTES, Upload, settings};
+use wix_elevate::Subject;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::data::{CollectionId, DataDate};
-use wix_elevate::{ConfigError, Form, FromForm, Subject, setting};
+use wix_elevate::wix::data::DataDate;
 
 struct UploadImage;
-
-/// A function URL takes at most 6 MB per request; the file cap is checked per field below it.
-const MAX_FILE_BYTES: u64 = 6 * 1024 * 1024;
-const MAX_TEXT_BYTES: u64 = 1024;
 
 impl Endpoint for UploadImage {
     const NAME: &'static str = "upload-image";
@@ -56,59 +52,11 @@ impl Endpoint for UploadImage {
     }
 }
 
-struct Settings {
-    max_file_bytes: u64,
-    collection: CollectionId,
-}
-
-static SETTINGS: LazyLock<Result<Settings, ConfigError>> = LazyLock::new(|| {
-    let max_file_bytes = setting("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)?;
-    if !(1..=MAX_FILE_BYTES).contains(&max_file_bytes) {
-        return Err(ConfigError::Invalid {
-            var: "UPLOAD_MAX_BYTES",
-            problem: format!("must be between 1 and {MAX_FILE_BYTES}"),
-        });
-    }
-    let collection = setting("UPLOAD_COLLECTION_ID", CollectionId::UPLOADED_IMAGES)?;
-    Ok(Settings {
-        max_file_bytes,
-        collection,
-    })
-});
-
-fn settings() -> Result<&'static Settings, ApiError> {
-    SETTINGS.as_ref().map_err(ApiError::from)
-}
-
 /// The caller's input was checked before any Wix call, so a refusal from Wix is ours to fix, not theirs.
 fn upstream(error: WixError) -> ApiError {
     match error.status() {
         Some(400 | 404 | 409 | 428) => ApiError::BadGateway,
         _ => error.into(),
-    }
-}
-
-struct Upload {
-    image: Image,
-    title: Text<100>,
-    uploader_name: Text<100>,
-}
-
-impl FromForm for Upload {
-    fn fields() -> Result<Vec<(&'static str, u64)>, ApiError> {
-        Ok(vec![
-            ("file", settings()?.max_file_bytes),
-            ("title", MAX_TEXT_BYTES),
-            ("uploaderName", MAX_TEXT_BYTES),
-        ])
-    }
-
-    fn from_form(mut form: Form) -> Result<Self, ApiError> {
-        Ok(Upload {
-            image: Image::parse(form.take("file")?.bytes)?,
-            title: form.line("title")?,
-            uploader_name: form.line("uploaderName")?,
-        })
     }
 }
 
