@@ -328,6 +328,25 @@ impl Stack {
         Reply::from(request.send().await.expect("function answers")).await
     }
 
+    /// POST a raw body with its content type (multipart uploads) and an optional bearer token.
+    pub async fn post_body(
+        &self,
+        function: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = self
+            .http
+            .post(self.url(function))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Reply::from(request.send().await.expect("function answers")).await
+    }
+
     pub fn stats(&self) -> wix_sandbox::Stats {
         self.sandbox.state.stats()
     }
@@ -399,6 +418,29 @@ impl Reply {
         );
         problem
     }
+}
+
+/// One part of a `multipart/form-data` body: a field name, an optional `(file name, declared type)`, bytes.
+pub type FormField<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A `multipart/form-data` body as a browser's `FormData` sends it: `(content type, body)`.
+pub fn multipart_form(fields: &[FormField<'_>]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----wixElevateTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file, bytes) in fields {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let head = match file {
+            Some((file_name, declared)) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {declared}\r\n\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
 
 /// HTTP client for tests: plain http on loopback, generous timeout for a first request that may compile.

@@ -153,6 +153,35 @@ pub(crate) fn iam_principal(arn: &str) -> Option<String> {
     valid_name(name).then(|| format!("arn:{partition}:iam::{account}:{kind}/{name}"))
 }
 
+/// One function's own setting (`UPLOAD_MAX_BYTES` and the like): `default` when unset or blank, an error
+/// when set but not a `T`. Read it once per process (a `LazyLock`), like the rest of the configuration.
+pub fn setting<T>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    setting_from(|var| std::env::var(var).ok(), name, default)
+}
+
+fn setting_from<T>(
+    lookup: impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    match lookup(name).map(|v| v.trim().to_owned()) {
+        None => Ok(default),
+        Some(v) if v.is_empty() => Ok(default),
+        Some(v) => v.parse().map_err(|e: T::Err| ConfigError::Invalid {
+            var: name,
+            problem: format!("{v:.40}: {e}"),
+        }),
+    }
+}
+
 /// An origin as browsers send it: scheme, host and optional port, nothing else.
 fn parse_origin(origin: &str) -> Result<String, ConfigError> {
     let invalid = |problem: &str| ConfigError::Invalid {
@@ -175,12 +204,22 @@ fn parse_origin(origin: &str) -> Result<String, ConfigError> {
     {
         return Err(invalid("an origin has no path, query or trailing slash"));
     }
-    if url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default()) {
+    if url.scheme() == "http" && !is_loopback_host(url.host_str().unwrap_or_default()) {
         return Err(invalid(
             "http:// origins are only allowed for localhost; use https",
         ));
     }
     Ok(url.origin().ascii_serialization())
+}
+
+/// `localhost` or a loopback address (IPv6 in brackets or not).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Wix's REST host. Plain http only on loopback (the sandbox): anywhere else it would carry the admin
@@ -191,7 +230,7 @@ fn parse_api_base(base: &str) -> Result<String, ConfigError> {
         problem: format!("{base:.80}: {problem}"),
     };
     let url = reqwest::Url::parse(base).map_err(|_| invalid("not a URL"))?;
-    let loopback = is_loopback(url.host_str().unwrap_or_default());
+    let loopback = is_loopback_host(url.host_str().unwrap_or_default());
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
@@ -208,20 +247,11 @@ fn parse_api_base(base: &str) -> Result<String, ConfigError> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 impl Config {
     /// Whether Wix is on this machine (the sandbox): the only place a dev-only inline secret is allowed.
     pub fn wix_is_local(&self) -> bool {
         reqwest::Url::parse(&self.api_base)
-            .is_ok_and(|u| is_loopback(u.host_str().unwrap_or_default()))
+            .is_ok_and(|u| is_loopback_host(u.host_str().unwrap_or_default()))
     }
 }
 
@@ -343,6 +373,15 @@ mod tests {
         assert!(base("https://:pw@www.wixapis.com").is_err());
         assert!(origins("http://shop.example.com").is_err());
         assert!(origins("http://localhost:5173").is_ok());
+    }
+
+    #[test]
+    fn a_setting_falls_back_to_its_default_and_refuses_garbage() {
+        let env = |value: &'static str| move |_: &str| Some(value.to_owned());
+        assert_eq!(setting_from(|_| None, "N", 5u64), Ok(5));
+        assert_eq!(setting_from(env("  "), "N", 5u64), Ok(5));
+        assert_eq!(setting_from(env(" 7 "), "N", 5u64), Ok(7));
+        assert!(setting_from(env("seven"), "N", 5u64).is_err());
     }
 
     #[test]

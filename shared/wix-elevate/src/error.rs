@@ -106,6 +106,14 @@ impl From<crate::wix::WixError> for ApiError {
     }
 }
 
+impl From<&crate::ConfigError> for ApiError {
+    /// A function setting that cannot be read: logged, and the caller gets a 503 like any failed init.
+    fn from(error: &crate::ConfigError) -> Self {
+        tracing::error!(error = %error, "function configuration is invalid");
+        ApiError::Unavailable
+    }
+}
+
 /// Why the init phase (config, secret source, HTTP client) could not complete.
 #[derive(Debug, Error)]
 pub enum InitError {

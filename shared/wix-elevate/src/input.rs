@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
+use crate::values::Text;
 
 /// What a function can read from the request besides the body.
 pub struct RequestParts<'a> {
@@ -40,6 +41,146 @@ impl<T: DeserializeOwned + Send> Input for Json<T> {
         serde_json::from_slice(body)
             .map(Json)
             .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
+    }
+}
+
+/// A `multipart/form-data` body (a browser's `FormData`) parsed into `T`. Only the fields `T` names are
+/// accepted, each within its size cap; a field sent twice, a missing field, an unnamed or unknown field is
+/// a 400, an oversized one a 413.
+pub struct Multipart<T>(pub T);
+
+/// What a form-shaped input declares: its fields with their caps, and how to build itself from them.
+pub trait FromForm: Sized + Send {
+    /// Every field the form may carry, with its size cap in bytes. `Err` when the caps cannot be known
+    /// (a configuration error: the caller gets a 503).
+    fn fields() -> Result<Vec<(&'static str, u64)>, ApiError>;
+    fn from_form(form: Form) -> Result<Self, ApiError>;
+}
+
+/// The parts of a parsed form, taken out one by one by name.
+#[derive(Debug, Default)]
+pub struct Form {
+    parts: Vec<FormPart>,
+}
+
+#[derive(Debug)]
+pub struct FormPart {
+    pub name: String,
+    /// The file name the browser sent, if any: caller input, only a hint.
+    pub file_name: Option<String>,
+    /// The declared content type, if any: caller input, never trusted for what the bytes are.
+    pub content_type: Option<String>,
+    pub bytes: bytes::Bytes,
+}
+
+impl Form {
+    /// The one part called `name`; missing or repeated is a 400.
+    pub fn take(&mut self, name: &str) -> Result<FormPart, ApiError> {
+        let (first, second) = {
+            let mut positions = self
+                .parts
+                .iter()
+                .enumerate()
+                .filter(|(_, part)| part.name == name)
+                .map(|(index, _)| index);
+            (positions.next(), positions.next())
+        };
+        match (first, second) {
+            (Some(index), None) => Ok(self.parts.swap_remove(index)),
+            (None, _) => Err(ApiError::bad_request(format!(
+                "the form field {name} is required"
+            ))),
+            (Some(_), Some(_)) => Err(ApiError::bad_request(format!(
+                "the form field {name} appears more than once"
+            ))),
+        }
+    }
+
+    /// The part called `name` as UTF-8 text.
+    pub fn text(&mut self, name: &str) -> Result<String, ApiError> {
+        String::from_utf8(self.take(name)?.bytes.to_vec())
+            .map_err(|_| ApiError::bad_request(format!("the form field {name} must be UTF-8 text")))
+    }
+
+    /// The part called `name` as one line of text of at most `MAX` characters.
+    pub fn line<const MAX: usize>(&mut self, name: &str) -> Result<Text<MAX>, ApiError> {
+        Text::parse(&self.text(name)?)
+            .map_err(|e| ApiError::bad_request(format!("the form field {name} {e}")))
+    }
+}
+
+impl<T: FromForm> Input for Multipart<T> {
+    const MEDIA_TYPE: Option<&'static str> = Some("multipart/form-data");
+    fn parse(parts: &RequestParts<'_>, body: &[u8]) -> Result<Self, ApiError> {
+        use futures_util::FutureExt;
+
+        reject_query(parts)?;
+        let content_type = parts
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let boundary = multer::parse_boundary(content_type)
+            .map_err(|_| ApiError::bad_request("a multipart/form-data body needs a boundary"))?;
+        let fields = T::fields()?;
+        let limits = fields
+            .iter()
+            .fold(multer::SizeLimit::new(), |limits, (name, cap)| {
+                limits.for_field(*name, *cap)
+            });
+        let constraints = multer::Constraints::new()
+            .allowed_fields(fields.iter().map(|(name, _)| *name).collect())
+            .size_limit(limits);
+        let bytes = bytes::Bytes::copy_from_slice(body);
+        let stream = futures_util::stream::once(std::future::ready(Ok::<
+            _,
+            std::convert::Infallible,
+        >(bytes)));
+        let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+        // The whole body is in memory, so no step ever waits: each future is ready when first polled.
+        let mut form = Form::default();
+        loop {
+            let next = multipart
+                .next_field()
+                .now_or_never()
+                .ok_or_else(unreadable)?;
+            let Some(field) = next.map_err(multipart_error)? else {
+                break;
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field.content_type().map(ToString::to_string);
+            let bytes = field
+                .bytes()
+                .now_or_never()
+                .ok_or_else(unreadable)?
+                .map_err(multipart_error)?;
+            form.parts.push(FormPart {
+                name,
+                file_name,
+                content_type,
+                bytes,
+            });
+        }
+        T::from_form(form).map(Multipart)
+    }
+}
+
+fn unreadable() -> ApiError {
+    ApiError::bad_request("the multipart body could not be read")
+}
+
+fn multipart_error(error: multer::Error) -> ApiError {
+    match error {
+        multer::Error::FieldSizeExceeded { limit, .. }
+        | multer::Error::StreamSizeExceeded { limit } => ApiError::PayloadTooLarge {
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        },
+        multer::Error::UnknownField { field_name } => ApiError::bad_request(format!(
+            "unknown form field {:.40}",
+            field_name.unwrap_or_default()
+        )),
+        _ => ApiError::bad_request("the multipart/form-data body is malformed"),
     }
 }
 
@@ -105,6 +246,100 @@ mod tests {
         let headers = http::HeaderMap::new();
         assert!(NoInput::parse(&parts(&headers, "fields.paths=email"), b"").is_err());
         assert!(NoInput::parse(&parts(&headers, ""), b"").is_ok());
+    }
+
+    /// Two fields: `file` up to 8 bytes, `title` up to 5.
+    #[derive(Debug)]
+    struct Upload {
+        file: FormPart,
+        title: String,
+    }
+
+    impl FromForm for Upload {
+        fn fields() -> Result<Vec<(&'static str, u64)>, ApiError> {
+            Ok(vec![("file", 8), ("title", 5)])
+        }
+        fn from_form(mut form: Form) -> Result<Self, ApiError> {
+            Ok(Upload {
+                file: form.take("file")?,
+                title: form.text("title")?,
+            })
+        }
+    }
+
+    const BOUNDARY: &str = "XyZ123";
+
+    fn multipart_body(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (name, file_name, bytes) in fields {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            let disposition = match file_name {
+                Some(file) => format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: image/png\r\n\r\n"
+                ),
+                None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+            };
+            body.extend_from_slice(disposition.as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        body
+    }
+
+    fn parse_upload(body: &[u8]) -> Result<Upload, ApiError> {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_str(&format!("multipart/form-data; boundary={BOUNDARY}"))
+                .unwrap(),
+        );
+        Multipart::<Upload>::parse(&parts(&headers, ""), body).map(|m| m.0)
+    }
+
+    #[test]
+    fn a_form_with_exactly_its_fields_parses_from_memory() {
+        let body = multipart_body(&[
+            ("title", None, b"Vase"),
+            ("file", Some("a.png"), b"\x89PNG"),
+        ]);
+        let upload = parse_upload(&body).unwrap();
+        assert_eq!(upload.title, "Vase");
+        assert_eq!(&upload.file.bytes[..], b"\x89PNG");
+        assert_eq!(upload.file.file_name.as_deref(), Some("a.png"));
+        assert_eq!(upload.file.content_type.as_deref(), Some("image/png"));
+    }
+
+    #[test]
+    fn unknown_missing_repeated_or_oversized_form_fields_are_refused() {
+        let status = |fields: &[(&str, Option<&str>, &[u8])]| {
+            parse_upload(&multipart_body(fields))
+                .unwrap_err()
+                .status()
+                .as_u16()
+        };
+        let file: (&str, Option<&str>, &[u8]) = ("file", Some("a.png"), b"1234");
+        let title: (&str, Option<&str>, &[u8]) = ("title", None, b"Vase");
+        assert_eq!(status(&[file, title, ("isApproved", None, b"true")]), 400);
+        assert_eq!(status(&[file]), 400);
+        assert_eq!(status(&[file, title, title]), 400);
+        assert_eq!(status(&[("file", None, b"123456789"), title]), 413);
+        assert_eq!(status(&[file, ("title", None, b"Vase with handles")]), 413);
+        assert_eq!(status(&[file, ("title", None, b"\xff\xfe")]), 400);
+        for garbage in [&b""[..], b"--XyZ123\r\nno headers", b"not multipart at all"] {
+            assert_eq!(parse_upload(garbage).unwrap_err().status().as_u16(), 400);
+        }
+    }
+
+    #[test]
+    fn a_multipart_body_without_a_boundary_is_refused() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("multipart/form-data"),
+        );
+        let body = multipart_body(&[("title", None, b"Vase")]);
+        assert!(Multipart::<Upload>::parse(&parts(&headers, ""), &body).is_err());
     }
 
     #[test]

@@ -11,27 +11,24 @@ pub mod bookings;
 mod caller;
 mod config;
 mod cors;
-mod dates;
 mod error;
 mod ids;
+pub mod image;
 mod input;
 mod logging;
-mod paging;
 mod pipeline;
 pub mod policy;
 mod problem;
-mod text;
+pub mod values;
 pub mod wix;
 
 pub use caller::{Caller, CallerVerifier, Subject};
-pub use config::{Config, ConfigError, RateLimits};
-pub use dates::{DateError, TimeZoneName, Timestamp};
+pub use config::{Config, ConfigError, RateLimits, setting};
 pub use error::ApiError;
 pub use ids::{IdError, WixId};
-pub use input::{Input, Json, NoInput, RequestParts};
-pub use paging::{Cursor, MAX_PAGE_LIMIT, PageLimit};
+pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};
 pub use pipeline::{Endpoint, serve};
-pub use text::FreeText;
+pub use values::{Cursor, Email, PageLimit, Phone, Text, TimeZoneName, Timestamp, ValueError};
 pub use wix::{Repeat, Wix, WixError, WixPath};
 
 /// The error type `main` returns (from the Lambda runtime).
@@ -40,9 +37,9 @@ pub use lambda_http::Error;
 /// What a function's `main.rs` needs.
 pub mod prelude {
     pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
+    pub use crate::values::{Cursor, Email, PageLimit, Phone, Text, TimeZoneName, Timestamp};
     pub use crate::{
-        ApiError, Cursor, Endpoint, FreeText, Json, NoInput, PageLimit, Repeat, TimeZoneName,
-        Timestamp, Wix, WixError, WixId, WixPath, serve,
+        ApiError, Endpoint, Json, Multipart, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

@@ -13,7 +13,9 @@ pub mod auth;
 pub mod bookings;
 pub mod control;
 mod cors;
+pub mod data;
 pub mod error;
+pub mod media;
 pub mod members;
 pub mod oauth;
 pub mod observe;
@@ -34,6 +36,8 @@ use tokio::task::JoinHandle;
 pub use auth::AdminAuth;
 pub use bookings::{BookingSnapshot, SentNotification};
 pub use error::WixError;
+pub use media::MediaFile;
+pub use members::MemberView;
 pub use observe::{CallRecord, Stats};
 pub use seed::{MemberStatus, SeedBooking, SeedMember, SeedService, SeedSession, ServiceKind};
 pub use state::SandboxState;
@@ -45,6 +49,8 @@ pub fn router(state: SandboxState) -> Router {
         .merge(site_properties::routes())
         .merge(members::routes())
         .merge(bookings::routes())
+        .merge(media::routes())
+        .merge(data::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))

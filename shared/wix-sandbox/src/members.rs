@@ -1,16 +1,22 @@
 //! Site members (`members/v1`, wix-api.md §5): the records behind the refresh-token grant and the
-//! members routes.
+//! members routes: get, create, approve, delete, query.
+
+use std::cmp::Ordering;
 
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::auth::AdminAuth;
-use crate::error::WixError;
+use crate::error::{WixError, WixJson};
 use crate::seed;
-use crate::state::SandboxState;
+use crate::state::{SandboxState, now_iso};
+
+/// Wix's application error code for a login email another member already has.
+pub const EMAIL_EXISTS_CODE: &str = "-19995";
 
 /// One member as the sandbox stores it.
 #[derive(Clone, Debug)]
@@ -19,11 +25,28 @@ pub(crate) struct MemberRecord {
     pub contact_id: String,
     pub login_email: String,
     pub nickname: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phones: Vec<String>,
     /// `PENDING | APPROVED | BLOCKED | OFFLINE`.
     pub status: String,
     pub created_date: String,
     pub updated_date: String,
     pub refresh_token: String,
+}
+
+/// A member as tests see it (`SandboxState::member`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberView {
+    pub id: String,
+    pub contact_id: String,
+    pub login_email: String,
+    pub nickname: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phones: Vec<String>,
+    pub status: String,
+    pub created_date: String,
 }
 
 /// Wix's `fieldsets`: `PUBLIC` (the default) leaves out the login email and contact.
@@ -66,9 +89,38 @@ impl MemberRecord {
             member["contactId"] = json!(self.contact_id);
         }
         if fieldset == Fieldset::Full {
-            member["contact"] = json!({ "firstName": self.nickname, "lastName": "", "phones": [], "emails": [self.login_email] });
+            member["contact"] = json!({ "firstName": self.first_name, "lastName": self.last_name, "phones": self.phones, "emails": [self.login_email] });
         }
         member
+    }
+
+    pub fn view(&self) -> MemberView {
+        MemberView {
+            id: self.id.clone(),
+            contact_id: self.contact_id.clone(),
+            login_email: self.login_email.clone(),
+            nickname: self.nickname.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            phones: self.phones.clone(),
+            status: self.status.clone(),
+            created_date: self.created_date.clone(),
+        }
+    }
+
+    /// The value of a filterable or sortable field, as Wix names it.
+    fn field(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "id" => &self.id,
+            "loginEmail" => &self.login_email,
+            "contactId" => &self.contact_id,
+            "status" => &self.status,
+            "createdDate" => &self.created_date,
+            "profile.nickname" => &self.nickname,
+            "contact.firstName" => &self.first_name,
+            "contact.lastName" => &self.last_name,
+            _ => return None,
+        })
     }
 }
 
@@ -85,9 +137,12 @@ impl MemberData {
                 contact_id: m.contact_id.to_owned(),
                 login_email: m.login_email.to_owned(),
                 nickname: m.nickname.to_owned(),
+                first_name: m.nickname.to_owned(),
+                last_name: String::new(),
+                phones: Vec::new(),
                 status: m.status.as_str().to_owned(),
-                created_date: "2026-01-15T09:30:00.000Z".to_owned(),
-                updated_date: "2026-01-15T09:30:00.000Z".to_owned(),
+                created_date: m.created_date.to_owned(),
+                updated_date: m.created_date.to_owned(),
                 refresh_token: m.refresh_token.to_owned(),
             })
             .collect();
@@ -101,10 +156,28 @@ impl MemberData {
     pub fn by_id(&self, id: &str) -> Option<&MemberRecord> {
         self.members.iter().find(|m| m.id == id)
     }
+
+    fn by_id_mut(&mut self, id: &str) -> Result<&mut MemberRecord, WixError> {
+        self.members
+            .iter_mut()
+            .find(|m| m.id == id)
+            .ok_or_else(|| member_not_found(id))
+    }
+}
+
+fn member_not_found(id: &str) -> WixError {
+    WixError::not_found(format!("member {id:.40} not found"))
 }
 
 pub fn routes() -> Router<SandboxState> {
-    Router::new().route("/members/v1/members/{id}", get(get_member))
+    Router::new()
+        .route("/members/v1/members", post(create_member))
+        .route("/members/v1/members/query", post(query_members))
+        .route(
+            "/members/v1/members/{id}",
+            get(get_member).delete(delete_member),
+        )
+        .route("/members/v1/members/{id}/approve", post(approve_member))
 }
 
 #[derive(Deserialize)]
@@ -121,10 +194,292 @@ async fn get_member(
 ) -> Result<Json<Value>, WixError> {
     let fieldset = Fieldset::parse(query.fieldsets.as_deref())?;
     state.with(|w| {
-        let member = w
-            .members
-            .by_id(&id)
-            .ok_or_else(|| WixError::not_found(format!("member {id} not found")))?;
+        let member = w.members.by_id(&id).ok_or_else(|| member_not_found(&id))?;
         Ok(Json(json!({ "member": member.to_wix(fieldset) })))
     })
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    member: Option<NewMember>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct NewMember {
+    login_email: Option<String>,
+    #[serde(default)]
+    contact: NewContact,
+    #[serde(default)]
+    profile: NewProfile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct NewContact {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    #[serde(default)]
+    phones: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NewProfile {
+    nickname: Option<String>,
+}
+
+/// `POST /members/v1/members` → `{member}`. New members start `PENDING`, as on a site whose members
+/// need approval. An email another member has (any case) is a 409 with application code `-19995`.
+async fn create_member(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    WixJson(body): WixJson<CreateBody>,
+) -> Result<Json<Value>, WixError> {
+    let new = body.member.unwrap_or_default();
+    let email = new.login_email.unwrap_or_default();
+    let well_formed = email
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    if !well_formed || email.len() > 254 {
+        return Err(WixError::validation(
+            "member.loginEmail",
+            "must be a valid email address",
+        ));
+    }
+    state.with(|w| {
+        if w.members
+            .members
+            .iter()
+            .any(|m| m.login_email.eq_ignore_ascii_case(&email))
+        {
+            return Err(WixError::application(
+                StatusCode::CONFLICT,
+                EMAIL_EXISTS_CODE,
+                "Email already exists",
+                format!("a member with login email {email} already exists (sandbox detail)"),
+            ));
+        }
+        let now = now_iso();
+        let local_part = email.split('@').next().unwrap_or_default().to_owned();
+        let record = MemberRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            contact_id: uuid::Uuid::new_v4().to_string(),
+            nickname: new.profile.nickname.unwrap_or(local_part),
+            first_name: new.contact.first_name.unwrap_or_default(),
+            last_name: new.contact.last_name.unwrap_or_default(),
+            phones: new.contact.phones,
+            login_email: email,
+            status: "PENDING".to_owned(),
+            created_date: now.clone(),
+            updated_date: now,
+            refresh_token: format!("sbx-refresh-{}", uuid::Uuid::new_v4().simple()),
+        };
+        let member = record.to_wix(Fieldset::Full);
+        w.members.members.push(record);
+        Ok(Json(json!({ "member": member })))
+    })
+}
+
+/// `POST /members/v1/members/{id}/approve` → `{member}`: pending or blocked becomes approved.
+async fn approve_member(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WixError> {
+    state.with(|w| {
+        let member = w.members.by_id_mut(&id)?;
+        if member.status != "APPROVED" {
+            member.status = "APPROVED".to_owned();
+            member.updated_date = now_iso();
+        }
+        Ok(Json(json!({ "member": member.to_wix(Fieldset::Full) })))
+    })
+}
+
+/// `DELETE /members/v1/members/{id}` → `{}`.
+async fn delete_member(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WixError> {
+    state.with(|w| {
+        let before = w.members.members.len();
+        w.members.members.retain(|m| m.id != id);
+        if w.members.members.len() == before {
+            return Err(member_not_found(&id));
+        }
+        Ok(Json(json!({})))
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct QueryBody {
+    #[serde(default)]
+    query: MemberQuery,
+    #[serde(default)]
+    fieldsets: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct MemberQuery {
+    #[serde(default)]
+    filter: Map<String, Value>,
+    #[serde(default)]
+    paging: Paging,
+    #[serde(default)]
+    sorting: Vec<Sorting>,
+}
+
+#[derive(Deserialize, Default)]
+struct Paging {
+    limit: Option<u64>,
+    offset: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Sorting {
+    field_name: String,
+    #[serde(default)]
+    order: Option<String>,
+}
+
+const SORTABLE: [&str; 4] = [
+    "profile.nickname",
+    "contact.firstName",
+    "contact.lastName",
+    "createdDate",
+];
+const MAX_LIMIT: u64 = 100;
+
+/// `POST /members/v1/members/query` → `{members, metadata:{count,offset,total,tooManyToCount}}`.
+/// Filters use Wix's query language on the fields Wix documents for members; anything else is a 400.
+async fn query_members(
+    _admin: AdminAuth,
+    State(state): State<SandboxState>,
+    WixJson(body): WixJson<QueryBody>,
+) -> Result<Json<Value>, WixError> {
+    let fieldset = match body.fieldsets.as_slice() {
+        [] => Fieldset::Public,
+        [one] => Fieldset::parse(Some(one))?,
+        _ => return Err(WixError::validation("fieldsets", "give one fieldset")),
+    };
+    let query = body.query;
+    let limit = query.paging.limit.unwrap_or(50);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(WixError::validation(
+            "query.paging.limit",
+            "must be between 1 and 100",
+        ));
+    }
+    let offset = query.paging.offset.unwrap_or(0);
+    for sort in &query.sorting {
+        let order_ok = matches!(sort.order.as_deref(), None | Some("ASC" | "DESC"));
+        if !SORTABLE.contains(&sort.field_name.as_str()) || !order_ok {
+            return Err(WixError::validation(
+                "query.sorting",
+                format!("cannot sort by {:.40}", sort.field_name),
+            ));
+        }
+    }
+    state.with(|w| {
+        let mut matched = Vec::new();
+        for member in &w.members.members {
+            if matches(member, &query.filter)? {
+                matched.push(member);
+            }
+        }
+        matched.sort_by(|a, b| {
+            query
+                .sorting
+                .iter()
+                .map(|sort| {
+                    let ordering = a.field(&sort.field_name).cmp(&b.field(&sort.field_name));
+                    if sort.order.as_deref() == Some("DESC") {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                })
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or(Ordering::Equal)
+        });
+        let total = matched.len();
+        let page: Vec<Value> = matched
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|m| m.to_wix(fieldset))
+            .collect();
+        Ok(Json(json!({
+            "metadata": { "count": page.len(), "offset": offset, "total": total, "tooManyToCount": false },
+            "members": page,
+        })))
+    })
+}
+
+/// Whether `member` passes `filter`: every field condition holds (`$and` of the keys), `$and`/`$or`
+/// lists of sub-filters, and per field either a value (equality) or operators.
+fn matches(member: &MemberRecord, filter: &Map<String, Value>) -> Result<bool, WixError> {
+    for (key, condition) in filter {
+        let holds = match key.as_str() {
+            "$and" | "$or" => {
+                let parts = condition.as_array().ok_or_else(|| {
+                    WixError::validation("query.filter", format!("{key} takes a list"))
+                })?;
+                let mut results = Vec::new();
+                for part in parts {
+                    let part = part.as_object().ok_or_else(|| {
+                        WixError::validation("query.filter", format!("{key} takes filters"))
+                    })?;
+                    results.push(matches(member, part)?);
+                }
+                if key == "$and" {
+                    results.iter().all(|r| *r)
+                } else {
+                    results.iter().any(|r| *r)
+                }
+            }
+            field => {
+                let value = member.field(field).ok_or_else(|| {
+                    WixError::validation("query.filter", format!("cannot filter by {field:.40}"))
+                })?;
+                field_matches(value, condition)?
+            }
+        };
+        if !holds {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn field_matches(value: &str, condition: &Value) -> Result<bool, WixError> {
+    let Some(operators) = condition.as_object() else {
+        return Ok(condition.as_str() == Some(value));
+    };
+    let invalid =
+        |op: &str| WixError::validation("query.filter", format!("invalid use of {op:.20}"));
+    for (op, operand) in operators {
+        let text = operand.as_str();
+        let holds = match (op.as_str(), text) {
+            ("$eq", Some(t)) => value == t,
+            ("$ne", Some(t)) => value != t,
+            ("$gt", Some(t)) => value > t,
+            ("$gte", Some(t)) => value >= t,
+            ("$lt", Some(t)) => value < t,
+            ("$lte", Some(t)) => value <= t,
+            ("$startsWith", Some(t)) => value.starts_with(t),
+            ("$in" | "$nin", None) => {
+                let list = operand.as_array().ok_or_else(|| invalid(op))?;
+                let found = list.iter().any(|v| v.as_str() == Some(value));
+                if op == "$in" { found } else { !found }
+            }
+            _ => return Err(invalid(op)),
+        };
+        if !holds {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

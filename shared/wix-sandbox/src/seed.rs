@@ -53,6 +53,8 @@ pub struct SeedMember {
     pub nickname: &'static str,
     pub status: MemberStatus,
     pub refresh_token: &'static str,
+    /// `createdDate` on the wire; each member joined on a different day, for date filters and sorting.
+    pub created_date: &'static str,
 }
 
 /// Ada, the site's admin: the default configuration lists her id in `ADMIN_MEMBER_IDS`.
@@ -63,6 +65,7 @@ pub const ADMIN: SeedMember = SeedMember {
     nickname: "Ada",
     status: MemberStatus::Approved,
     refresh_token: "sbx-refresh-ada",
+    created_date: "2025-11-03T08:00:00.000Z",
 };
 
 /// Mia, an ordinary approved member.
@@ -73,6 +76,7 @@ pub const MEMBER: SeedMember = SeedMember {
     nickname: "Mia",
     status: MemberStatus::Approved,
     refresh_token: "sbx-refresh-mia",
+    created_date: "2025-12-01T10:15:00.000Z",
 };
 
 /// Sam, a second approved member (for "not your resource" checks).
@@ -83,6 +87,7 @@ pub const SECOND_MEMBER: SeedMember = SeedMember {
     nickname: "Sam",
     status: MemberStatus::Approved,
     refresh_token: "sbx-refresh-sam",
+    created_date: "2026-01-05T16:40:00.000Z",
 };
 
 /// Pat, waiting for approval.
@@ -93,6 +98,7 @@ pub const PENDING: SeedMember = SeedMember {
     nickname: "Pat",
     status: MemberStatus::Pending,
     refresh_token: "sbx-refresh-pat",
+    created_date: "2026-02-10T09:30:00.000Z",
 };
 
 /// Bo, blocked.
@@ -103,10 +109,14 @@ pub const BLOCKED: SeedMember = SeedMember {
     nickname: "Bo",
     status: MemberStatus::Blocked,
     refresh_token: "sbx-refresh-bo",
+    created_date: "2026-02-20T12:00:00.000Z",
 };
 
 /// All members of `SITE_ID`.
 pub const MEMBERS: &[SeedMember] = &[ADMIN, MEMBER, SECOND_MEMBER, PENDING, BLOCKED];
+
+/// The CMS collection of the "Upload Images to CMS" flow (upload-image's default `UPLOAD_COLLECTION_ID`).
+pub const UPLOAD_COLLECTION_ID: &str = "uploadedimages";
 
 /// Site properties `version` (Wix sends it as a string).
 pub const SITE_PROPERTIES_VERSION: u64 = 7;

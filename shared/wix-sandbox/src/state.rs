@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::http::StatusCode;
 
 use crate::bookings::{BookingData, BookingSnapshot};
-use crate::members::MemberData;
+use crate::data::DataCollections;
+use crate::media::{MediaData, MediaFile};
+use crate::members::{MemberData, MemberView};
 use crate::oauth::OAuthData;
 use crate::observe::{FailRule, ObserveData, Stats};
 use crate::site_properties::SiteData;
@@ -16,6 +18,8 @@ use crate::site_properties::SiteData;
 pub(crate) struct World {
     pub oauth: OAuthData,
     pub members: MemberData,
+    pub media: MediaData,
+    pub data: DataCollections,
     pub site: SiteData,
     pub bookings: BookingData,
     pub observe: ObserveData,
@@ -26,6 +30,8 @@ impl World {
         World {
             oauth: OAuthData::seeded(),
             members: MemberData::seeded(),
+            media: MediaData::default(),
+            data: DataCollections::seeded(),
             site: SiteData::seeded(),
             bookings: BookingData::seeded(),
             observe: ObserveData::default(),
@@ -66,9 +72,41 @@ impl SandboxState {
         self.with(|w| w.observe.stats())
     }
 
-    /// Every token the sandbox has issued (admin, visitor, member): a test scans logs and responses for them.
+    /// Every token the sandbox has issued (admin, visitor, member, one-time upload): a test scans logs and
+    /// responses for them.
     pub fn issued_tokens(&self) -> Vec<String> {
-        self.with(|w| w.oauth.issued())
+        self.with(|w| {
+            let mut tokens = w.oauth.issued();
+            tokens.extend(w.media.issued.iter().cloned());
+            tokens
+        })
+    }
+
+    /// One member, whatever their status; `None` once deleted.
+    pub fn member(&self, id: &str) -> Option<MemberView> {
+        self.with(|w| w.members.by_id(id).map(|m| m.view()))
+    }
+
+    /// Every member, in creation order.
+    pub fn members(&self) -> Vec<MemberView> {
+        self.with(|w| w.members.members.iter().map(|m| m.view()).collect())
+    }
+
+    /// Every file uploaded to the Media Manager, in upload order.
+    pub fn media_files(&self) -> Vec<MediaFile> {
+        self.with(|w| w.media.files.clone())
+    }
+
+    /// The items (their `data`) of a CMS collection; `None` if it does not exist.
+    pub fn data_items(&self, collection: &str) -> Option<Vec<serde_json::Value>> {
+        self.with(|w| w.data.collections.get(collection).cloned())
+    }
+
+    /// Creates an empty CMS collection (no-op if it exists).
+    pub fn create_collection(&self, collection: &str) {
+        self.with(|w| {
+            w.data.collections.entry(collection.to_owned()).or_default();
+        });
     }
 
     /// Every token issued so far expires now (refresh tokens keep working).
@@ -132,6 +170,21 @@ impl SandboxState {
             w.observe.generation = generation;
         });
     }
+}
+
+/// Now as Wix writes dates: UTC with milliseconds, `2026-01-31T12:00:00.000Z`.
+pub(crate) fn now_iso() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
 }
 
 /// Seconds since the Unix epoch, the unit of token-info `iat`/`exp`.

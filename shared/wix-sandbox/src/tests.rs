@@ -758,3 +758,114 @@ async fn every_response_has_a_fresh_request_id() {
     assert_ne!(a, b);
     assert_eq!(a.len(), 36);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taken_login_email_is_409_with_code_19995_and_creates_nobody() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let create = |email: &str| json!({ "member": { "loginEmail": email } });
+    let auth = [("Authorization", admin.as_str())];
+    let taken = post_json(&sb, "/members/v1/members", &auth, create("Mia@Example.com")).await;
+    assert_eq!(taken.status, 409);
+    assert_eq!(application_code(&taken), "-19995");
+    let invalid = post_json(&sb, "/members/v1/members", &auth, json!({ "member": {} })).await;
+    assert_eq!(invalid.status, 400);
+    assert_eq!(sb.state.members().len(), seed::MEMBERS.len());
+    let created = post_json(&sb, "/members/v1/members", &auth, create("new@example.com")).await;
+    assert_eq!(created.status, 200);
+    assert_eq!(created.json()["member"]["status"], "PENDING");
+    assert_eq!(sb.state.members().len(), seed::MEMBERS.len() + 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_members_query_refuses_unknown_fields_and_operators() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let auth = [("Authorization", admin.as_str())];
+    let query = |filter: Value| json!({ "query": { "filter": filter }, "fieldsets": ["EXTENDED"] });
+    for bad in [
+        json!({ "password": "x" }),
+        json!({ "status": { "$regex": ".*" } }),
+    ] {
+        let reply = post_json(&sb, "/members/v1/members/query", &auth, query(bad)).await;
+        assert_eq!(reply.status, 400);
+    }
+    let reply = post_json(
+        &sb,
+        "/members/v1/members/query",
+        &auth,
+        query(
+            json!({ "$or": [{ "status": "PENDING" }, { "loginEmail": { "$startsWith": "bo@" } }] }),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["metadata"]["total"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_url_takes_one_upload_without_authorization() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let generated = post_json(
+        &sb,
+        "/site-media/v1/files/generate-upload-url",
+        &[("Authorization", admin.as_str())],
+        json!({ "mimeType": "image/png", "sizeInBytes": "4" }),
+    )
+    .await;
+    assert_eq!(generated.status, 200);
+    let url = generated.json()["uploadUrl"].as_str().unwrap().to_owned();
+    let path = url
+        .strip_prefix(&sb.base_url)
+        .expect("on the sandbox")
+        .to_owned();
+    let put = async |path: &str| {
+        send(
+            sb.addr,
+            "PUT",
+            path,
+            &[],
+            Some(("image/png", b"\x89PNG".to_vec())),
+        )
+        .await
+    };
+    let first = put(&format!("{path}?filename=a.png")).await;
+    assert_eq!(
+        first.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    assert_eq!(first.json()["file"]["sizeInBytes"], "4");
+    let again = put(&path).await;
+    assert_eq!(again.status, 429, "one upload per URL");
+    let unknown = put(&format!("{}/sbx-upload-unknown", crate::media::UPLOAD_PATH)).await;
+    assert_eq!(unknown.status, 403);
+    let files = sb.state.media_files();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].bytes, b"\x89PNG");
+    assert_eq!(files[0].file_name, "a.png");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_item_goes_only_into_a_collection_that_exists() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let auth = [("Authorization", admin.as_str())];
+    let insert = |collection: &str| json!({ "dataCollectionId": collection, "dataItem": { "data": { "title": "x" } } });
+    let missing = post_json(&sb, "/wix-data/v2/items", &auth, insert("nope")).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(application_code(&missing), "WDE0025");
+    let inserted = post_json(
+        &sb,
+        "/wix-data/v2/items",
+        &auth,
+        insert(seed::UPLOAD_COLLECTION_ID),
+    )
+    .await;
+    assert_eq!(inserted.status, 200);
+    let items = sb.state.data_items(seed::UPLOAD_COLLECTION_ID).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["_id"], inserted.json()["dataItem"]["id"]);
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::{Repeat, Wix, WixError, WixPath};
-use crate::{Cursor, FreeText, PageLimit, TimeZoneName, Timestamp, WixId};
+use crate::{Cursor, PageLimit, Text, TimeZoneName, Timestamp, WixId};
 
 const QUERY_PATH: &str = "/_api/bookings-reader/v2/extended-bookings/query";
 const BOOKINGS_PATH: &str = "/bookings/v2/bookings";
@@ -226,7 +226,7 @@ pub const MESSAGE_MAX_CHARS: usize = 1000;
 pub struct ParticipantNotification {
     notify_participants: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<FreeText<MESSAGE_MAX_CHARS>>,
+    message: Option<Text<MESSAGE_MAX_CHARS>>,
 }
 
 #[derive(Deserialize)]
@@ -234,7 +234,7 @@ pub struct ParticipantNotification {
 struct RawNotification {
     #[serde(default)]
     notify_participants: bool,
-    message: Option<FreeText<MESSAGE_MAX_CHARS>>,
+    message: Option<Text<MESSAGE_MAX_CHARS>>,
 }
 
 impl TryFrom<RawNotification> for ParticipantNotification {
@@ -423,7 +423,7 @@ mod tests {
                 "id": { "$eq": "750d1692-a08d-4f08-a77e-b2a1a6f533e3" },
                 "contactDetails.contactId": { "$eq": "751ad459-4e9b-419d-9d01-0bece1bae3fb" },
                 "status": { "$in": ["CONFIRMED", "WAITING_LIST"] },
-                "startDate": { "$gte": "2027-01-12T10:00:00Z", "$lt": "2027-02-01T00:00:00Z" },
+                "startDate": { "$gte": "2027-01-12T10:00:00.000Z", "$lt": "2027-02-01T00:00:00.000Z" },
                 "bookedEntity.item.slot.serviceId": { "$eq": "4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7" },
             })
         );

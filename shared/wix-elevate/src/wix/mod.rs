@@ -5,6 +5,8 @@
 //! the submodules.
 
 pub mod bookings;
+pub mod data;
+pub mod media;
 pub mod members;
 pub mod site_properties;
 
@@ -19,6 +21,7 @@ use thiserror::Error;
 use wix_auth::{AdminAuth, AdminCredential, AuthError};
 
 use crate::WixId;
+use crate::config::is_loopback_host;
 
 /// One attempt may take this long before it counts as a timeout.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(4);
@@ -26,6 +29,8 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_BUDGET: Duration = Duration::from_secs(9);
 /// Wix answers are JSON documents; anything bigger than this is not one we asked for.
 const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Sending a file of a few megabytes to an upload URL may take longer than a JSON call.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// Whether a call may be sent again after a failure that may or may not have reached Wix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,14 +268,36 @@ impl Wix {
         let bytes = tokio::time::timeout(CALL_BUDGET, retried)
             .await
             .map_err(|_| WixError::Timeout)??;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            WixError::Malformed(format!(
-                "{} ({:?} at column {})",
-                call.path.as_str(),
-                e.classify(),
-                e.column()
-            ))
-        })
+        decode(&bytes, call.path.as_str())
+    }
+
+    /// `PUT` raw bytes to an upload URL Wix handed out (Media Manager). The URL carries its own one-time
+    /// token, so no Authorization header goes with it and the URL is never logged. Sent once: a repeat of a
+    /// used upload URL fails anyway. The URL comes from Wix, but it is where the bytes go, so it is checked
+    /// first: https to a named host, or plain http on loopback only while Wix itself is on loopback.
+    pub async fn put_to_upload_url<T: DeserializeOwned>(
+        &self,
+        upload_url: &str,
+        query: &[(&str, String)],
+        content_type: &str,
+        body: bytes::Bytes,
+    ) -> Result<T, WixError> {
+        const LABEL: &str = "media upload URL";
+        let url = checked_upload_url(upload_url, &self.client.base)?;
+        let response = self
+            .client
+            .http
+            .put(url)
+            .query(query)
+            .timeout(UPLOAD_TIMEOUT)
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let bytes = self.receive(response, LABEL).await?;
+        decode(&bytes, LABEL)
     }
 
     /// One attempt; if Wix says the admin token is no longer valid, re-mint once and try again (a 401 means
@@ -315,6 +342,16 @@ impl Wix {
             .send()
             .await
             .map_err(transport_error)?;
+        self.receive(response, call.path.as_str()).await
+    }
+
+    /// Keeps the Wix request id, reads the body (capped) and turns a non-2xx answer into
+    /// [`WixError::Status`] with Wix's error code (never its text). `label` names the call in logs.
+    async fn receive(
+        &self,
+        response: reqwest::Response,
+        label: &str,
+    ) -> Result<bytes::Bytes, WixError> {
         let status = response.status().as_u16();
         let request_id = header_text(response.headers(), "x-wix-request-id");
         if let Some(id) = &request_id {
@@ -328,12 +365,53 @@ impl Wix {
             return Ok(bytes);
         }
         let code = application_error_code(&bytes);
-        tracing::warn!(status, wix_request_id = ?request_id, code = ?code, path = call.path.as_str(), "Wix call failed");
+        tracing::warn!(status, wix_request_id = ?request_id, code = ?code, path = label, "Wix call failed");
         Err(WixError::Status {
             status,
             code,
             request_id,
         })
+    }
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T, WixError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        WixError::Malformed(format!(
+            "{label} ({:?} at column {})",
+            e.classify(),
+            e.column()
+        ))
+    })
+}
+
+/// An upload URL is followed only if it is https to a named host (not an IP address, no credentials), or
+/// plain http to loopback while `base` (Wix) is on loopback too: the sandbox.
+fn checked_upload_url(upload_url: &str, base: &str) -> Result<reqwest::Url, WixError> {
+    let refused = || {
+        WixError::Malformed("Wix answered with an upload URL this client does not follow".into())
+    };
+    let url = reqwest::Url::parse(upload_url).map_err(|_| refused())?;
+    let wix_on_loopback = reqwest::Url::parse(base)
+        .ok()
+        .is_some_and(|base| base.host_str().is_some_and(is_loopback_host));
+    let host = url.host_str().unwrap_or_default();
+    let named_host = !host.is_empty()
+        && !is_loopback_host(host)
+        && host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_err();
+    let allowed = match url.scheme() {
+        "https" => named_host || (wix_on_loopback && is_loopback_host(host)),
+        "http" => wix_on_loopback && is_loopback_host(host),
+        _ => false,
+    };
+    if allowed && url.username().is_empty() && url.password().is_none() && url.fragment().is_none()
+    {
+        Ok(url)
+    } else {
+        Err(refused())
     }
 }
 
@@ -378,5 +456,41 @@ fn application_error_code(body: &[u8]) -> Option<String> {
         serde_json::Value::String(s) => Some(s.chars().take(64).collect()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checked_upload_url;
+
+    const WIX: &str = "https://www.wixapis.com";
+    const SANDBOX: &str = "http://127.0.0.1:9100";
+
+    #[test]
+    fn upload_urls_must_be_https_to_a_named_host_or_loopback_beside_a_loopback_wix() {
+        for (url, base) in [
+            ("https://upload.wixmp.com/upload/abc?token=x", WIX),
+            ("http://127.0.0.1:9100/upload/abc", SANDBOX),
+            ("http://localhost:9100/upload/abc", SANDBOX),
+        ] {
+            assert!(checked_upload_url(url, base).is_ok(), "{url} beside {base}");
+        }
+        for (url, base) in [
+            ("http://upload.wixmp.com/upload/abc", WIX),
+            ("http://127.0.0.1:9100/upload/abc", WIX),
+            ("https://169.254.169.254/latest/meta-data", WIX),
+            ("https://[::1]/x", WIX),
+            ("https://localhost/x", WIX),
+            ("https://user:pw@upload.wixmp.com/x", WIX),
+            ("http://10.0.0.1/upload", SANDBOX),
+            ("file:///etc/passwd", SANDBOX),
+            ("/upload/relative", SANDBOX),
+            ("", WIX),
+        ] {
+            assert!(
+                checked_upload_url(url, base).is_err(),
+                "{url} beside {base}"
+            );
+        }
     }
 }

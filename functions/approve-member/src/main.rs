@@ -1,0 +1,35 @@
+//! `POST /` — approve a member (admin only): `{"memberId"}`.
+//!
+//! As Wix's approve does, a pending member becomes approved and a blocked one is unblocked; approving an
+//! approved member changes nothing. Answers the member's id and status.
+
+use wix_elevate::policy::AdminGrant;
+use wix_elevate::prelude::*;
+use wix_elevate::wix::members::{MemberRef, MemberState};
+
+struct ApproveMember;
+
+impl Endpoint for ApproveMember {
+    const NAME: &'static str = "approve-member";
+    const METHOD: Method = Method::POST;
+    type Policy = Admin;
+    type Input = Json<MemberRef>;
+    type Output = MemberState;
+
+    fn target(input: &Json<MemberRef>) -> Option<String> {
+        Some(input.0.member_id.to_string())
+    }
+
+    async fn call(
+        wix: &Wix,
+        _admin: AdminGrant,
+        Json(input): Json<MemberRef>,
+    ) -> Result<MemberState, ApiError> {
+        Ok(wix.approve_member(&input.member_id).await?.into())
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<ApproveMember>().await
+}

@@ -1,0 +1,43 @@
+//! `POST /` — delete a member: `{"memberId"}`. An admin may delete any member; a member only themself.
+
+use wix_elevate::prelude::*;
+use wix_elevate::wix::members::MemberRef;
+
+struct DeleteMember;
+
+impl Endpoint for DeleteMember {
+    const NAME: &'static str = "delete-member";
+    const METHOD: Method = Method::POST;
+    type Policy = AdminOrOwner;
+    type Input = Json<MemberRef>;
+    type Output = Deleted;
+
+    fn target(input: &Json<MemberRef>) -> Option<String> {
+        Some(input.0.member_id.to_string())
+    }
+
+    async fn call(
+        wix: &Wix,
+        scope: OwnerScope,
+        Json(input): Json<MemberRef>,
+    ) -> Result<Deleted, ApiError> {
+        // A member's own account is the resource: no lookup needed to know whose it is.
+        scope.ensure_owner(&input.member_id)?;
+        wix.delete_member(&input.member_id).await?;
+        Ok(Deleted {
+            id: input.member_id,
+            deleted: true,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Deleted {
+    id: WixId,
+    deleted: bool,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<DeleteMember>().await
+}

@@ -1,0 +1,84 @@
+//! `POST /` — "Upload Images to CMS" for any visitor: a `multipart/form-data` body (a browser `FormData`)
+//! with exactly `file`, `title` and `uploaderName`.
+//!
+//! The file must be a JPEG, PNG, WebP or GIF by its bytes (415 otherwise, whatever type was declared) and
+//! at most `UPLOAD_MAX_BYTES` (413). It goes to the Media Manager through a generated upload URL, then an
+//! item goes into the `UPLOAD_COLLECTION_ID` collection with `isApproved: false` and the submission time;
+//! the caller sets nothing else. Anyone can get a visitor token, hence the strict caps.
+
+mod form;
+
+use form::{MAX_FILE_BYTES, Upload, settings};
+use wix_elevate::Subject;
+use wix_elevate::prelude::*;
+use wix_elevate::wix::data::DataDate;
+
+struct UploadImage;
+
+impl Endpoint for UploadImage {
+    const NAME: &'static str = "upload-image";
+    const METHOD: Method = Method::POST;
+    const MAX_BODY_BYTES: usize = MAX_FILE_BYTES as usize + 64 * 1024;
+    type Policy = AnyVisitor;
+    type Input = Multipart<Upload>;
+    type Output = Uploaded;
+
+    async fn call(
+        wix: &Wix,
+        _visitor: Subject,
+        Multipart(upload): Multipart<Upload>,
+    ) -> Result<Uploaded, ApiError> {
+        let settings = settings()?;
+        let file_name = format!("visitor-upload.{}", upload.image.kind().extension());
+        let file = wix
+            .upload_image(&upload.image, &file_name)
+            .await
+            .map_err(upstream)?;
+        let item = UploadedImageItem {
+            uploaded_image: &file.url,
+            image_title: &upload.title,
+            uploader_name: &upload.uploader_name,
+            submission_date_time: DataDate(Timestamp::now()),
+            is_approved: false,
+        };
+        let item = wix
+            .insert_data_item(&settings.collection, &item)
+            .await
+            .map_err(upstream)?;
+        Ok(Uploaded {
+            item_id: item.id,
+            media_url: file.url,
+        })
+    }
+}
+
+/// The caller's input was checked before any Wix call, so a refusal from Wix is ours to fix, not theirs.
+fn upstream(error: WixError) -> ApiError {
+    match error.status() {
+        Some(400 | 404 | 409 | 428) => ApiError::BadGateway,
+        _ => error.into(),
+    }
+}
+
+/// The CMS item, with the field names of the "Upload Images to CMS" collection.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadedImageItem<'a> {
+    uploaded_image: &'a str,
+    image_title: &'a Text<100>,
+    uploader_name: &'a Text<100>,
+    submission_date_time: DataDate,
+    is_approved: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Uploaded {
+    item_id: String,
+    media_url: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<UploadImage>().await
+}
