@@ -9,18 +9,23 @@
 mod caller;
 mod config;
 mod error;
+pub mod idempotency;
 mod ids;
 mod input;
+pub mod money;
 mod pipeline;
 pub mod policy;
 mod problem;
+pub mod values;
 pub mod wix;
 
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError};
 pub use error::ApiError;
+pub use idempotency::Idempotent;
 pub use ids::{IdError, WixId};
 pub use input::{Input, Json, NoInput, RequestParts};
+pub use money::Amount;
 pub use pipeline::{Endpoint, serve};
 pub use wix::{Repeat, Wix, WixError, WixPath};
 
@@ -30,8 +35,10 @@ pub use lambda_http::Error;
 /// What a function's `main.rs` needs.
 pub mod prelude {
     pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
+    pub use crate::values::{Count, HttpsUrl, List, TextBlock, TextLine};
     pub use crate::{
-        ApiError, Endpoint, Json, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
+        Amount, ApiError, Endpoint, Idempotent, Json, NoInput, Repeat, Wix, WixError, WixId,
+        WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@
 //! remembers the `x-wix-request-id` of every call for the audit line. Typed calls per Wix area live in
 //! the submodules.
 
+pub mod filter;
 pub mod members;
 pub mod site_properties;
 
