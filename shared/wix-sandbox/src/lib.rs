@@ -11,13 +11,16 @@
 
 pub mod auth;
 pub mod control;
+pub mod ecom;
 pub mod error;
 pub mod members;
 pub mod oauth;
 pub mod observe;
+pub mod query;
 pub mod seed;
 pub mod site_properties;
 mod state;
+pub mod stores;
 
 #[cfg(test)]
 mod tests;
@@ -30,10 +33,12 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use auth::AdminAuth;
+pub use ecom::{CancellationView, FulfillmentView, OrderView, RefundView};
 pub use error::WixError;
 pub use observe::{CallRecord, Stats};
-pub use seed::{MemberStatus, SeedMember};
+pub use seed::{CatalogVersion, MemberStatus, SeedMember};
 pub use state::SandboxState;
+pub use stores::{ProductView, StockView};
 
 /// The whole sandbox as one router: Wix areas, control endpoints, a Wix-shaped 404 for the rest.
 pub fn router(state: SandboxState) -> Router {
@@ -41,6 +46,8 @@ pub fn router(state: SandboxState) -> Router {
         .merge(oauth::routes())
         .merge(site_properties::routes())
         .merge(members::routes())
+        .merge(stores::routes())
+        .merge(ecom::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))
@@ -66,9 +73,13 @@ impl Sandbox {
     /// The task lives until [`Sandbox::stop`] or the end of the tokio runtime; dropping the value does
     /// not stop it.
     pub async fn spawn(port: u16) -> std::io::Result<Sandbox> {
+        Sandbox::spawn_with(port, SandboxState::seeded()).await
+    }
+
+    /// [`Sandbox::spawn`] with a state prepared by the caller (e.g. a site on Catalog V1).
+    pub async fn spawn_with(port: u16, state: SandboxState) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
-        let state = SandboxState::seeded();
         let app = router(state.clone());
         let task = tokio::spawn(async move { axum::serve(listener, app).await });
         Ok(Sandbox {

@@ -753,3 +753,5 @@ async fn every_response_has_a_fresh_request_id() {
     assert_ne!(a, b);
     assert_eq!(a.len(), 36);
 }
+
+mod commerce;
