@@ -4,9 +4,12 @@
 //! remembers the `x-wix-request-id` of every call for the audit line. Typed calls per Wix area live in
 //! the submodules.
 
+pub mod billing;
 pub mod filter;
 pub mod members;
+pub mod orders;
 pub mod site_properties;
+pub mod stores;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
