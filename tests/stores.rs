@@ -27,6 +27,15 @@ fn stores_paths(stack: &Stack) -> Vec<String> {
         .collect()
 }
 
+fn assert_mug_stock_unchanged(stack: &Stack) {
+    let stock = stack
+        .sandbox
+        .state
+        .stock(seed::V3_MUG_PRODUCT, seed::V3_MUG_VARIANT)
+        .unwrap();
+    assert_eq!(stock.quantity, Some(seed::SEED_STOCK));
+}
+
 #[tokio::test]
 async fn a_v3_call_is_never_sent_to_a_v1_site_and_vice_versa() {
     for catalog in [CatalogVersion::V3, CatalogVersion::V1] {
@@ -125,12 +134,7 @@ async fn visitors_and_non_admin_members_cannot_create_products_or_change_invento
     }
     assert_eq!(stack.stats().elevated_calls, 0, "nothing was elevated");
     assert_eq!(stack.sandbox.state.products(), products_before);
-    let stock = stack
-        .sandbox
-        .state
-        .stock(seed::V3_MUG_PRODUCT, seed::V3_MUG_VARIANT)
-        .unwrap();
-    assert_eq!(stock.quantity, Some(seed::SEED_STOCK));
+    assert_mug_stock_unchanged(&stack);
 }
 
 #[tokio::test]
@@ -212,12 +216,7 @@ async fn a_stale_inventory_revision_is_a_409_and_the_stock_is_unchanged() {
         1,
         "a stale revision is not retried"
     );
-    let stock = stack
-        .sandbox
-        .state
-        .stock(seed::V3_MUG_PRODUCT, seed::V3_MUG_VARIANT)
-        .unwrap();
-    assert_eq!(stock.quantity, Some(seed::SEED_STOCK));
+    assert_mug_stock_unchanged(&stack);
 
     let reply = stack.post(INVENTORY, Some(&admin), &change).await;
     assert_eq!(reply.status, 200, "{}", reply.body);

@@ -13,7 +13,7 @@ struct QueryOrders;
 impl Endpoint for QueryOrders {
     const NAME: &'static str = "query-orders";
     const METHOD: Method = Method::POST;
-    const MAX_BODY_BYTES: usize = 4 * 1024;
+    const MAX_BODY_BYTES: usize = 8 * 1024;
     type Policy = AdminOrOwner;
     type Input = Json<OrderQuery>;
     type Output = OrderList;

@@ -168,7 +168,7 @@ impl Timestamp {
     }
 }
 
-/// A paging cursor Wix handed out: 1 to 1024 visible ASCII characters. It only ever travels inside a
+/// A paging cursor Wix handed out: 1 to 4096 visible ASCII characters. It only ever travels inside a
 /// JSON body, never in a URL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
@@ -176,7 +176,7 @@ pub struct Cursor(String);
 
 impl Cursor {
     pub fn parse(text: &str) -> Result<Self, String> {
-        if text.is_empty() || text.len() > 1024 || !text.bytes().all(visible_ascii) {
+        if text.is_empty() || text.len() > 4096 || !text.bytes().all(visible_ascii) {
             return Err("must be a cursor from a previous page".into());
         }
         Ok(Cursor(text.to_owned()))
@@ -373,6 +373,6 @@ mod tests {
         assert!(Cursor::parse("eyJvZmZzZXQiOjJ9").is_ok());
         assert!(Cursor::parse("").is_err());
         assert!(Cursor::parse("a b").is_err());
-        assert!(Cursor::parse(&"a".repeat(1025)).is_err());
+        assert!(Cursor::parse(&"a".repeat(4097)).is_err());
     }
 }

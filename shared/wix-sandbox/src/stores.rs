@@ -281,6 +281,13 @@ fn require(world: &World, catalog: CatalogVersion) -> Result<(), WixError> {
     ))
 }
 
+/// `body[field]`, which must be an object.
+fn required_object<'a>(body: &'a Value, field: &str) -> Result<&'a Value, WixError> {
+    body.get(field)
+        .filter(|v| v.is_object())
+        .ok_or_else(|| WixError::validation(field, "is required"))
+}
+
 fn text<'a>(value: &'a Value, field: &str, max: usize) -> Result<Option<&'a str>, WixError> {
     match value.get(field.rsplit('.').next().unwrap_or(field)) {
         None | Some(Value::Null) => Ok(None),
@@ -323,10 +330,7 @@ fn quantity(value: &Value, field: &str) -> Result<Option<u32>, WixError> {
 /// Checks the common part of a V3 product and stores it; `with_inventory` says which endpoint.
 fn create_v3(world: &mut World, body: &Value, with_inventory: bool) -> Result<Value, WixError> {
     require(world, CatalogVersion::V3)?;
-    let product = body
-        .get("product")
-        .filter(|p| p.is_object())
-        .ok_or_else(|| WixError::validation("product", "is required"))?;
+    let product = required_object(body, "product")?;
     let name = text(product, "product.name", 80)?
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| WixError::validation("product.name", "is required"))?;
@@ -531,10 +535,7 @@ async fn update_inventory_item(
     Path(id): Path<String>,
     WixJson(body): WixJson<Value>,
 ) -> Result<Json<Value>, WixError> {
-    let patch = body
-        .get("inventoryItem")
-        .filter(|p| p.is_object())
-        .ok_or_else(|| WixError::validation("inventoryItem", "is required"))?;
+    let patch = required_object(&body, "inventoryItem")?;
     let revision = patch
         .get("revision")
         .and_then(Value::as_str)
@@ -611,10 +612,7 @@ async fn create_v1_product(
     State(state): State<SandboxState>,
     WixJson(body): WixJson<Value>,
 ) -> Result<Json<Value>, WixError> {
-    let product = body
-        .get("product")
-        .filter(|p| p.is_object())
-        .ok_or_else(|| WixError::validation("product", "is required"))?;
+    let product = required_object(&body, "product")?;
     let name = text(product, "product.name", 80)?
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| WixError::validation("product.name", "is required"))?;
@@ -664,10 +662,7 @@ async fn update_v1_inventory(
     Path(product_id): Path<String>,
     WixJson(body): WixJson<Value>,
 ) -> Result<Json<Value>, WixError> {
-    let item = body
-        .get("inventoryItem")
-        .filter(|p| p.is_object())
-        .ok_or_else(|| WixError::validation("inventoryItem", "is required"))?;
+    let item = required_object(&body, "inventoryItem")?;
     let track = flag(item, "inventoryItem.trackQuantity", false)?;
     let variants = item
         .get("variants")
