@@ -321,9 +321,23 @@ impl Stack {
 
     /// POST JSON to a function with an optional bearer token.
     pub async fn post(&self, function: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.post_with_headers(function, token, &[], body).await
+    }
+
+    /// POST JSON to a function with an optional bearer token and extra request headers.
+    pub async fn post_with_headers(
+        &self,
+        function: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Reply {
         let mut request = self.http.post(self.url(function)).json(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         Reply::from(request.send().await.expect("function answers")).await
     }
@@ -349,6 +363,15 @@ impl Stack {
 
     pub fn stats(&self) -> wix_sandbox::Stats {
         self.sandbox.state.stats()
+    }
+
+    /// How many Wix calls the sandbox saw whose path starts with `path_prefix`.
+    pub fn calls_to(&self, path_prefix: &str) -> usize {
+        self.stats()
+            .calls
+            .iter()
+            .filter(|c| c.path.starts_with(path_prefix))
+            .count()
     }
 
     /// Fail unless no captured log line and none of `bodies` contains the client secret or any token the

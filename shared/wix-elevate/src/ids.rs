@@ -23,6 +23,11 @@ impl WixId {
         uuid::Uuid::try_parse(text).map(WixId).map_err(|_| IdError)
     }
 
+    /// `00000000-0000-0000-0000-000000000000`, which Wix uses as an id too (Catalog V1's default variant).
+    pub const fn nil() -> Self {
+        WixId(uuid::Uuid::nil())
+    }
+
     /// Canonical text: lower-case hex and hyphens only.
     pub fn as_hyphenated(&self) -> uuid::fmt::Hyphenated {
         self.0.hyphenated()

@@ -12,10 +12,12 @@ mod caller;
 mod config;
 mod cors;
 mod error;
+pub mod idempotency;
 mod ids;
 pub mod image;
 mod input;
 mod logging;
+pub mod money;
 mod pipeline;
 pub mod policy;
 mod problem;
@@ -25,8 +27,10 @@ pub mod wix;
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits, setting};
 pub use error::ApiError;
+pub use idempotency::Idempotent;
 pub use ids::{IdError, WixId};
 pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};
+pub use money::Amount;
 pub use pipeline::{Endpoint, serve};
 pub use values::{Cursor, Email, PageLimit, Phone, Text, TimeZoneName, Timestamp, ValueError};
 pub use wix::{Repeat, Wix, WixError, WixPath};
@@ -37,9 +41,13 @@ pub use lambda_http::Error;
 /// What a function's `main.rs` needs.
 pub mod prelude {
     pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
-    pub use crate::values::{Cursor, Email, PageLimit, Phone, Text, TimeZoneName, Timestamp};
+    pub use crate::values::{
+        Count, Cursor, Email, HttpsUrl, List, PageLimit, Phone, Text, TextBlock, TimeZoneName,
+        Timestamp,
+    };
     pub use crate::{
-        ApiError, Endpoint, Json, Multipart, NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
+        Amount, ApiError, Endpoint, Idempotent, Json, Multipart, NoInput, Repeat, Wix, WixError,
+        WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

@@ -1,15 +1,20 @@
-//! Small domain values that can only be built by parsing: free text with a length cap, an email address,
-//! a phone number, a timestamp, an IANA time zone, a page size and a paging cursor. Each deserializes through its `parse`, so a typed request body
+//! Small domain values that can only be built by parsing: text with a length cap (one line, or a block),
+//! an email address, a phone number, a timestamp, an IANA time zone, a page size, a paging cursor, a
+//! bounded count, a SKU, an https link and a short list without repeats. Each deserializes through its
+//! `parse`, so a typed request body is valid once it exists, and an invalid one is a 400 before any Wix
+//! call. Each deserializes through its `parse`, so a typed request body
 //! is valid once it exists.
 
 use std::fmt;
+use std::marker::PhantomData;
 
+use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum ValueError {
     #[error("must not be empty")]
     Empty,
@@ -29,6 +34,16 @@ pub enum ValueError {
     TimeZone,
     #[error("must be a cursor from a previous answer (1 to {0} visible ASCII characters)")]
     Cursor(usize),
+    #[error("must be a whole number from {0} to {1}")]
+    Count(u32, u32),
+    #[error("must be 1 to {0} visible ASCII characters without spaces")]
+    Sku(usize),
+    #[error("must be an https:// URL with a host, at most {0} characters")]
+    HttpsUrl(usize),
+    #[error("must list 1 to {0} items")]
+    ListLength(usize),
+    #[error("must not list an item twice")]
+    Repeated,
 }
 
 /// One line of caller-supplied text: trimmed, not empty, at most `MAX` characters, no control characters.
@@ -36,19 +51,27 @@ pub enum ValueError {
 #[serde(transparent)]
 pub struct Text<const MAX: usize>(String);
 
+/// Trimmed, not empty, at most `max` characters, no control characters but those `allowed`.
+fn bounded_text(text: &str, max: usize, allowed: &[char]) -> Result<String, ValueError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    if text.chars().count() > max {
+        return Err(ValueError::TooLong(max));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !allowed.contains(&c))
+    {
+        return Err(ValueError::ControlCharacter);
+    }
+    Ok(text.to_owned())
+}
+
 impl<const MAX: usize> Text<MAX> {
     pub fn parse(text: &str) -> Result<Self, ValueError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(ValueError::Empty);
-        }
-        if text.chars().count() > MAX {
-            return Err(ValueError::TooLong(MAX));
-        }
-        if text.chars().any(char::is_control) {
-            return Err(ValueError::ControlCharacter);
-        }
-        Ok(Text(text.to_owned()))
+        bounded_text(text, MAX, &[]).map(Text)
     }
 
     pub fn as_str(&self) -> &str {
@@ -292,7 +315,7 @@ impl Serialize for TimeZoneName {
 pub struct Cursor(String);
 
 impl Cursor {
-    pub const MAX_LEN: usize = 1024;
+    pub const MAX_LEN: usize = 4096;
 
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let visible = !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic());
@@ -310,6 +333,154 @@ impl Cursor {
 impl fmt::Debug for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Cursor({} chars)", self.0.len())
+    }
+}
+
+/// Text that may span lines (`\n`, `\r`, `\t` allowed): trimmed, not empty, at most `MAX` characters,
+/// no other control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct TextBlock<const MAX: usize>(String);
+
+impl<const MAX: usize> TextBlock<MAX> {
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        bounded_text(text, MAX, &['\n', '\r', '\t']).map(TextBlock)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A whole number from `MIN` to `MAX`: a stock quantity, a line-item quantity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Count<const MIN: u32, const MAX: u32>(u32);
+
+impl<const MIN: u32, const MAX: u32> Count<MIN, MAX> {
+    pub fn parse(n: i64) -> Result<Self, ValueError> {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| (MIN..=MAX).contains(n))
+            .map(Count)
+            .ok_or(ValueError::Count(MIN, MAX))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl<'de, const MIN: u32, const MAX: u32> Deserialize<'de> for Count<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Only JSON integers: "5", 5.0 and 1e3 are refused by i64's own deserializer.
+        let n = i64::deserialize(deserializer)?;
+        Count::parse(n).map_err(de::Error::custom)
+    }
+}
+
+/// A stock-keeping unit: 1 to 40 visible ASCII characters (no spaces), Wix's SKU length limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Sku(String);
+
+impl Sku {
+    pub const MAX_CHARS: usize = 40;
+
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        if text.is_empty()
+            || text.len() > Self::MAX_CHARS
+            || !text.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(ValueError::Sku(Self::MAX_CHARS));
+        }
+        Ok(Sku(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An absolute `https://` URL with a host and no user info, at most 2048 characters: a tracking link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct HttpsUrl(String);
+
+impl HttpsUrl {
+    pub const MAX_CHARS: usize = 2048;
+
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        let invalid = ValueError::HttpsUrl(Self::MAX_CHARS);
+        if text.len() > Self::MAX_CHARS {
+            return Err(invalid);
+        }
+        let url = reqwest::Url::parse(text).map_err(|_| invalid.clone())?;
+        let plain = url.username().is_empty() && url.password().is_none();
+        if url.scheme() != "https" || url.host_str().is_none_or(str::is_empty) || !plain {
+            return Err(invalid);
+        }
+        Ok(HttpsUrl(url.into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A list of 1 to `MAX` items without repeats: a filter's allowed values, the line items to fulfil.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct List<T, const MAX: usize>(Vec<T>);
+
+impl<T, const MAX: usize> List<T, MAX> {
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    pub fn as_slice(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T: PartialEq, const MAX: usize> List<T, MAX> {
+    pub fn parse(items: Vec<T>) -> Result<Self, ValueError> {
+        if items.is_empty() || items.len() > MAX {
+            return Err(ValueError::ListLength(MAX));
+        }
+        if items
+            .iter()
+            .enumerate()
+            .any(|(i, item)| items[..i].contains(item))
+        {
+            return Err(ValueError::Repeated);
+        }
+        Ok(List(items))
+    }
+}
+
+impl<'de, T: DeserializeOwned + PartialEq, const MAX: usize> Deserialize<'de> for List<T, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bounded<T, const MAX: usize>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned, const MAX: usize> de::Visitor<'de> for Bounded<T, MAX> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a list of 1 to {MAX} items")
+            }
+            // Stops reading at MAX + 1 items: a huge array is never collected.
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    if items.len() == MAX {
+                        return Err(de::Error::custom(ValueError::ListLength(MAX)));
+                    }
+                    items.push(item);
+                }
+                Ok(items)
+            }
+        }
+        let items = deserializer.deserialize_seq(Bounded::<T, MAX>(PhantomData))?;
+        List::parse(items).map_err(de::Error::custom)
     }
 }
 
@@ -336,6 +507,15 @@ deserialize_by_parsing! {
     PageLimit => u64, parse_limit;
     TimeZoneName => std::borrow::Cow<'de, str>, TimeZoneName::parse;
     Cursor => std::borrow::Cow<'de, str>, Cursor::parse;
+    Sku => std::borrow::Cow<'de, str>, Sku::parse;
+    HttpsUrl => std::borrow::Cow<'de, str>, HttpsUrl::parse;
+}
+
+impl<'de, const MAX: usize> Deserialize<'de> for TextBlock<MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        TextBlock::parse(&raw).map_err(de::Error::custom)
+    }
 }
 
 impl<'de, const MAX: usize> Deserialize<'de> for Text<MAX> {
@@ -476,5 +656,78 @@ mod tests {
         assert!(serde_json::from_str::<PageLimit>("101").is_err());
         assert!(serde_json::from_str::<PageLimit>("-1").is_err());
         assert!(serde_json::from_str::<PageLimit>("\"5\"").is_err());
+    }
+
+    fn from_json<T: DeserializeOwned>(json: &str) -> Result<T, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn counts_take_only_whole_numbers_in_range() {
+        type Stock = Count<0, 1_000_000>;
+        assert_eq!(from_json::<Stock>("0").unwrap().get(), 0);
+        assert_eq!(from_json::<Stock>("1000000").unwrap().get(), 1_000_000);
+        for bad in [
+            "-1",
+            "1000001",
+            "99999999999999999999",
+            "1.5",
+            "1e3",
+            "\"5\"",
+            "null",
+        ] {
+            assert!(from_json::<Stock>(bad).is_err(), "{bad}");
+        }
+        assert!(from_json::<Count<1, 100>>("0").is_err());
+    }
+
+    #[test]
+    fn text_is_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(
+            Text::<5>::parse("  mug  ").unwrap().as_str(),
+            "mug",
+            "trimmed"
+        );
+        assert!(Text::<5>::parse("   ").is_err());
+        assert!(Text::<5>::parse("sixsix").is_err());
+        assert!(Text::<5>::parse("ünïcø").is_ok(), "characters, not bytes");
+        assert!(Text::<50>::parse("two\nlines").is_err());
+        assert!(Text::<50>::parse("bell\u{7}").is_err());
+        assert!(TextBlock::<50>::parse("two\nlines\twith a tab").is_ok());
+        assert!(TextBlock::<50>::parse("escape\u{1b}[31m").is_err());
+        assert!(from_json::<Text<5>>("42").is_err());
+    }
+
+    #[test]
+    fn skus_are_short_visible_ascii() {
+        assert!(Sku::parse("TEE-1/black.L").is_ok());
+        for bad in ["", "has space", "ünï", &"x".repeat(41), "tab\t"] {
+            assert!(Sku::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_https_links_with_a_host_are_links() {
+        assert!(HttpsUrl::parse("https://track.example.com/p?id=1").is_ok());
+        for bad in [
+            "http://track.example.com/",
+            "javascript:alert(1)",
+            "https://",
+            "https://user:pw@track.example.com/",
+            "track.example.com",
+            "",
+        ] {
+            assert!(HttpsUrl::parse(bad).is_err(), "{bad:?}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert!(HttpsUrl::parse(&long).is_err());
+    }
+
+    #[test]
+    fn lists_are_short_non_empty_and_without_repeats() {
+        assert!(from_json::<List<u8, 3>>("[1,2,3]").is_ok());
+        for bad in ["[]", "[1,2,3,4]", "[1,1]", "1"] {
+            assert!(from_json::<List<u8, 3>>(bad).is_err(), "{bad}");
+        }
     }
 }

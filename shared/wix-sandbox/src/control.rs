@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::error::{WixError, WixJson};
 use crate::observe::Stats;
+use crate::seed::CatalogVersion;
 use crate::state::SandboxState;
 
 pub fn routes() -> Router<SandboxState> {
@@ -22,6 +23,7 @@ pub fn routes() -> Router<SandboxState> {
         .route("/_sandbox/latency", post(latency))
         .route("/_sandbox/rotate-secret", post(rotate_secret))
         .route("/_sandbox/admin-token-ttl", post(admin_token_ttl))
+        .route("/_sandbox/catalog", post(catalog))
         .route("/_sandbox/reset", post(reset))
 }
 
@@ -122,6 +124,26 @@ async fn admin_token_ttl(
 ) -> StatusCode {
     state.set_admin_token_ttl(body.seconds);
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct CatalogBody {
+    version: String,
+}
+
+/// `{"version": "V1_CATALOG" | "V3_CATALOG" | "STORES_NOT_INSTALLED"}` (or `v1`, `v3`, `none`).
+async fn catalog(
+    State(state): State<SandboxState>,
+    WixJson(body): WixJson<CatalogBody>,
+) -> Result<StatusCode, WixError> {
+    let version = CatalogVersion::parse(&body.version).ok_or_else(|| {
+        WixError::validation(
+            "version",
+            "must be V1_CATALOG, V3_CATALOG or STORES_NOT_INSTALLED",
+        )
+    })?;
+    state.set_catalog_version(version);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn reset(State(state): State<SandboxState>) -> StatusCode {

@@ -14,14 +14,17 @@ pub mod bookings;
 pub mod control;
 mod cors;
 pub mod data;
+pub mod ecom;
 pub mod error;
 pub mod media;
 pub mod members;
 pub mod oauth;
 pub mod observe;
+pub mod query;
 pub mod seed;
 pub mod site_properties;
 mod state;
+pub mod stores;
 
 #[cfg(test)]
 mod tests;
@@ -35,12 +38,16 @@ use tokio::task::JoinHandle;
 
 pub use auth::AdminAuth;
 pub use bookings::{BookingSnapshot, SentNotification};
+pub use ecom::{CancellationView, FulfillmentView, OrderView, RefundView};
 pub use error::WixError;
 pub use media::MediaFile;
 pub use members::MemberView;
 pub use observe::{CallRecord, Stats};
-pub use seed::{MemberStatus, SeedBooking, SeedMember, SeedService, SeedSession, ServiceKind};
+pub use seed::{
+    CatalogVersion, MemberStatus, SeedBooking, SeedMember, SeedService, SeedSession, ServiceKind,
+};
 pub use state::SandboxState;
+pub use stores::{ProductView, StockView};
 
 /// The whole sandbox as one router: Wix areas, control endpoints, a Wix-shaped 404 for the rest.
 pub fn router(state: SandboxState) -> Router {
@@ -51,6 +58,8 @@ pub fn router(state: SandboxState) -> Router {
         .merge(bookings::routes())
         .merge(media::routes())
         .merge(data::routes())
+        .merge(stores::routes())
+        .merge(ecom::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))
@@ -77,9 +86,13 @@ impl Sandbox {
     /// The task lives until [`Sandbox::stop`] or the end of the tokio runtime; dropping the value does
     /// not stop it.
     pub async fn spawn(port: u16) -> std::io::Result<Sandbox> {
+        Sandbox::spawn_with(port, SandboxState::seeded()).await
+    }
+
+    /// [`Sandbox::spawn`] with a state prepared by the caller (e.g. a site on Catalog V1).
+    pub async fn spawn_with(port: u16, state: SandboxState) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
-        let state = SandboxState::seeded();
         let app = router(state.clone());
         let task = tokio::spawn(async move { axum::serve(listener, app).await });
         Ok(Sandbox {

@@ -1,42 +1,60 @@
-//! `wix-sandbox [--port N]`: serves the fake Wix API on 127.0.0.1 until killed.
+//! `wix-sandbox [--port N] [--catalog v1|v3]`: serves the fake Wix API on 127.0.0.1 until killed.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use wix_sandbox::Sandbox;
+use wix_sandbox::{CatalogVersion, Sandbox, SandboxState, seed};
 
 const DEFAULT_PORT: u16 = 9100;
-const USAGE: &str = "usage: wix-sandbox [--port N]   (default port 9100; binds 127.0.0.1 only)";
+const USAGE: &str = "usage: wix-sandbox [--port N] [--catalog v1|v3]   (defaults: port 9100, catalog v3; binds 127.0.0.1 only)";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
-    Serve(u16),
+    Serve { port: u16, catalog: CatalogVersion },
     Help,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut port = DEFAULT_PORT;
+    let mut catalog = seed::DEFAULT_CATALOG;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        let value = match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--port" => args.next().ok_or("--port needs a value")?,
-            other => match other.strip_prefix("--port=") {
-                Some(value) => value.to_owned(),
-                None => return Err(format!("unknown argument {other:?}")),
-            },
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (arg, None),
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("invalid port {value:?}"))?;
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{name} needs a value"))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--port" => {
+                let value = value()?;
+                port = value
+                    .parse()
+                    .map_err(|_| format!("invalid port {value:?}"))?;
+            }
+            "--catalog" => {
+                let value = value()?;
+                catalog = match value.as_str() {
+                    "v1" => CatalogVersion::V1,
+                    "v3" => CatalogVersion::V3,
+                    _ => return Err(format!("invalid catalog {value:?} (v1 or v3)")),
+                };
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
     }
-    Ok(Command::Serve(port))
+    Ok(Command::Serve { port, catalog })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Serve(port)) => port,
+    let (port, catalog) = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve { port, catalog }) => (port, catalog),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -46,7 +64,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sandbox = match Sandbox::spawn(port).await {
+    let sandbox = match Sandbox::spawn_with(port, SandboxState::seeded_on(catalog)).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("wix-sandbox: cannot bind 127.0.0.1:{port}: {error}");
@@ -79,12 +97,25 @@ mod tests {
         parse_args(args.iter().map(|a| a.to_string()))
     }
 
+    fn serve(port: u16, catalog: CatalogVersion) -> Result<Command, String> {
+        Ok(Command::Serve { port, catalog })
+    }
+
     #[test]
     fn port_defaults_to_9100_and_can_be_given_either_way() {
-        assert_eq!(parse(&[]), Ok(Command::Serve(9100)));
-        assert_eq!(parse(&["--port", "0"]), Ok(Command::Serve(0)));
-        assert_eq!(parse(&["--port=9200"]), Ok(Command::Serve(9200)));
+        assert_eq!(parse(&[]), serve(9100, CatalogVersion::V3));
+        assert_eq!(parse(&["--port", "0"]), serve(0, CatalogVersion::V3));
+        assert_eq!(parse(&["--port=9200"]), serve(9200, CatalogVersion::V3));
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn the_catalog_version_can_be_chosen() {
+        assert_eq!(parse(&["--catalog", "v1"]), serve(9100, CatalogVersion::V1));
+        assert_eq!(
+            parse(&["--catalog=v3", "--port", "1"]),
+            serve(1, CatalogVersion::V3)
+        );
     }
 
     #[test]
@@ -92,5 +123,7 @@ mod tests {
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--port", "70000"]).is_err());
         assert!(parse(&["--host", "0.0.0.0"]).is_err());
+        assert!(parse(&["--catalog", "v2"]).is_err());
+        assert!(parse(&["--catalog"]).is_err());
     }
 }

@@ -360,3 +360,284 @@ pub const BOOKINGS: &[SeedBooking] = &[
     SAM_PENDING,
     MIA_CLASS,
 ];
+
+// --- Stores (wix-api.md §6) ----------------------------------------------------------------------------
+
+/// The catalog version the sandbox starts with (`wix-sandbox --catalog v1` starts on V1).
+pub const DEFAULT_CATALOG: CatalogVersion = CatalogVersion::V3;
+
+/// The catalog a site is on. A real site never changes between V1 and V3; the sandbox switch exists so
+/// tests can seed either kind of site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogVersion {
+    V1,
+    V3,
+    NotInstalled,
+}
+
+impl CatalogVersion {
+    /// `catalogVersion` of `GET /stores/v3/provision/version`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CatalogVersion::V1 => "V1_CATALOG",
+            CatalogVersion::V3 => "V3_CATALOG",
+            CatalogVersion::NotInstalled => "STORES_NOT_INSTALLED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "V1_CATALOG" | "v1" | "V1" => Some(CatalogVersion::V1),
+            "V3_CATALOG" | "v3" | "V3" => Some(CatalogVersion::V3),
+            "STORES_NOT_INSTALLED" | "none" => Some(CatalogVersion::NotInstalled),
+            _ => None,
+        }
+    }
+}
+
+/// Stock of every seeded variant.
+pub const SEED_STOCK: u32 = 12;
+
+/// Catalog V3: a mug with one variant, tracked stock `SEED_STOCK`, inventory item revision 4.
+pub const V3_MUG_PRODUCT: &str = "4affce55-3a1e-4fc7-a724-7c769e5299d8";
+pub const V3_MUG_VARIANT: &str = "921768ac-7bfe-4ecc-aa44-ac5757a4aa4e";
+pub const V3_MUG_INVENTORY_ITEM: &str = "048940cd-7cbc-47e2-a854-05438b24c742";
+/// Catalog V3: a tee with two variants (so a variant must be named).
+pub const V3_TEE_PRODUCT: &str = "eead74ab-c0c2-4ad5-8d72-f7b6a933c399";
+pub const V3_TEE_SMALL_VARIANT: &str = "884a0776-4626-43fa-80d7-560241d6491b";
+pub const V3_TEE_SMALL_INVENTORY_ITEM: &str = "c843fe4f-b0f1-4866-977c-bd113f4f022c";
+pub const V3_TEE_LARGE_VARIANT: &str = "daa9cb2a-655a-48f8-8781-a9365ae1bd92";
+pub const V3_TEE_LARGE_INVENTORY_ITEM: &str = "356ee347-52e8-41fc-891e-fa64f896836e";
+/// Catalog V1: the mug on a V1 site, tracked stock `SEED_STOCK`.
+pub const V1_MUG_PRODUCT: &str = "e9d827c6-c5a3-411c-96e6-928ca5ee4bfe";
+/// Catalog V1's id of the one variant of a product without options.
+pub const V1_DEFAULT_VARIANT: &str = "00000000-0000-0000-0000-000000000000";
+
+// --- eCommerce orders (wix-api.md §7) ------------------------------------------------------------------
+
+/// Every seeded order's billing phone contains this: buyer contact details that no function may pass on.
+pub const BUYER_PHONE_MARKER: &str = "PRIVATE-PHONE";
+/// The guest buyer (no member id).
+pub const GUEST_BUYER_EMAIL: &str = "guest@example.com";
+pub const ORDER_CURRENCY: &str = "EUR";
+
+/// Mia: approved, paid 66.00 (2 mugs at 18.50, a bowl at 24.00, shipping 5.00), not fulfilled.
+pub const ORDER_MIA_OPEN: &str = "189589e1-57a5-418c-9deb-3a06be4cb61c";
+pub const ORDER_MIA_OPEN_MUG_LINE: &str = "41643fce-17ae-48a2-944f-8cab6d571485";
+pub const ORDER_MIA_OPEN_BOWL_LINE: &str = "70a0bebe-6e6d-4e11-a300-77d79e053251";
+pub const ORDER_MIA_OPEN_PAYMENT: &str = "440eb6f7-6534-49dc-9747-2a6a8e43cb46";
+pub const ORDER_MIA_OPEN_TOTAL: &str = "66.00";
+/// Mia: approved, paid 40.00 of which 15.00 was refunded (25.00 still refundable), fulfilled.
+pub const ORDER_MIA_PART_REFUNDED: &str = "a8947c02-1c30-4e58-869b-1f80196d6ab8";
+pub const ORDER_MIA_PART_REFUNDED_LINE: &str = "1a36ab9f-e082-4672-a5da-12d2179e724e";
+pub const ORDER_MIA_PART_REFUNDED_PAYMENT: &str = "ea02116f-46c6-487b-a3f7-6fe6f98bb69d";
+pub const ORDER_MIA_PART_REFUNDED_AVAILABLE: &str = "25.00";
+/// Sam: approved, paid 30.00, one of two vases shipped.
+pub const ORDER_SAM_OPEN: &str = "f46da1ea-e866-41e6-a8f0-4fc6c65f6ef2";
+pub const ORDER_SAM_OPEN_LINE: &str = "810789ac-1370-4a55-92ca-943e4216b11d";
+pub const ORDER_SAM_OPEN_PAYMENT: &str = "d8851df5-f52d-4148-b93e-6619d70bc871";
+/// Sam: canceled and fully refunded.
+pub const ORDER_SAM_CANCELED: &str = "c4e8da4e-c049-460d-9a7e-0ec279e3e532";
+pub const ORDER_SAM_CANCELED_LINE: &str = "aaaaac07-0c47-426b-be18-4074cedc07a8";
+pub const ORDER_SAM_CANCELED_PAYMENT: &str = "3e8c3038-8b86-4311-827f-b849fcec3649";
+/// A guest: approved, to be paid offline (not refundable through Wix), not fulfilled.
+pub const ORDER_GUEST_UNPAID: &str = "6198f6a9-285c-4354-937c-3069bfe7429d";
+pub const ORDER_GUEST_UNPAID_LINE: &str = "a6e75960-9bfa-434a-b791-e441986c43c5";
+pub const ORDER_GUEST_UNPAID_PAYMENT: &str = "e570ec9a-da1f-4255-b81c-fee855e9898c";
+/// Sam: a checkout never completed (INITIALIZED). Search never returns it.
+pub const ORDER_SAM_INITIALIZED: &str = "b1ccfcb1-7e2b-4e8f-98d6-94a05d48cfb0";
+pub const ORDER_SAM_INITIALIZED_LINE: &str = "7ae2db9b-342a-4760-984b-8f0a12279501";
+
+/// Who bought an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedBuyer {
+    Member(SeedMember),
+    Guest { email: &'static str },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedLine {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub quantity: u32,
+    pub fulfilled: u32,
+    pub price: &'static str,
+}
+
+/// How Wix may refund a payment: through the provider, only by marking it (offline), or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedRefundability {
+    Refundable,
+    Manual,
+    NotRefundable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedPayment {
+    pub id: &'static str,
+    pub amount: &'static str,
+    pub refunded: &'static str,
+    pub refundability: SeedRefundability,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedOrder {
+    pub id: &'static str,
+    pub number: u32,
+    pub buyer: SeedBuyer,
+    pub status: &'static str,
+    pub payment_status: &'static str,
+    pub fulfillment_status: &'static str,
+    pub created_date: &'static str,
+    pub lines: &'static [SeedLine],
+    pub shipping: &'static str,
+    pub payment: Option<SeedPayment>,
+}
+
+/// All orders of `SITE_ID`, oldest first.
+pub const ORDERS: &[SeedOrder] = &[
+    SeedOrder {
+        id: ORDER_SAM_CANCELED,
+        number: 10001,
+        buyer: SeedBuyer::Member(SECOND_MEMBER),
+        status: "CANCELED",
+        payment_status: "FULLY_REFUNDED",
+        fulfillment_status: "NOT_FULFILLED",
+        created_date: "2026-01-20T11:00:00.000Z",
+        lines: &[SeedLine {
+            id: ORDER_SAM_CANCELED_LINE,
+            name: "Stoneware Plate",
+            quantity: 1,
+            fulfilled: 0,
+            price: "17.00",
+        }],
+        shipping: "5.00",
+        payment: Some(SeedPayment {
+            id: ORDER_SAM_CANCELED_PAYMENT,
+            amount: "22.00",
+            refunded: "22.00",
+            refundability: SeedRefundability::Refundable,
+        }),
+    },
+    SeedOrder {
+        id: ORDER_MIA_PART_REFUNDED,
+        number: 10002,
+        buyer: SeedBuyer::Member(MEMBER),
+        status: "APPROVED",
+        payment_status: "PARTIALLY_REFUNDED",
+        fulfillment_status: "FULFILLED",
+        created_date: "2026-02-10T15:30:00.000Z",
+        lines: &[SeedLine {
+            id: ORDER_MIA_PART_REFUNDED_LINE,
+            name: "Glazed Bowl",
+            quantity: 1,
+            fulfilled: 1,
+            price: "35.00",
+        }],
+        shipping: "5.00",
+        payment: Some(SeedPayment {
+            id: ORDER_MIA_PART_REFUNDED_PAYMENT,
+            amount: "40.00",
+            refunded: "15.00",
+            refundability: SeedRefundability::Refundable,
+        }),
+    },
+    SeedOrder {
+        id: ORDER_MIA_OPEN,
+        number: 10003,
+        buyer: SeedBuyer::Member(MEMBER),
+        status: "APPROVED",
+        payment_status: "PAID",
+        fulfillment_status: "NOT_FULFILLED",
+        created_date: "2026-03-01T09:15:00.000Z",
+        lines: &[
+            SeedLine {
+                id: ORDER_MIA_OPEN_MUG_LINE,
+                name: "Stoneware Mug",
+                quantity: 2,
+                fulfilled: 0,
+                price: "18.50",
+            },
+            SeedLine {
+                id: ORDER_MIA_OPEN_BOWL_LINE,
+                name: "Glazed Bowl",
+                quantity: 1,
+                fulfilled: 0,
+                price: "24.00",
+            },
+        ],
+        shipping: "5.00",
+        payment: Some(SeedPayment {
+            id: ORDER_MIA_OPEN_PAYMENT,
+            amount: "66.00",
+            refunded: "0.00",
+            refundability: SeedRefundability::Refundable,
+        }),
+    },
+    SeedOrder {
+        id: ORDER_SAM_OPEN,
+        number: 10004,
+        buyer: SeedBuyer::Member(SECOND_MEMBER),
+        status: "APPROVED",
+        payment_status: "PAID",
+        fulfillment_status: "PARTIALLY_FULFILLED",
+        created_date: "2026-03-05T18:45:00.000Z",
+        lines: &[SeedLine {
+            id: ORDER_SAM_OPEN_LINE,
+            name: "Bud Vase",
+            quantity: 2,
+            fulfilled: 1,
+            price: "12.50",
+        }],
+        shipping: "5.00",
+        payment: Some(SeedPayment {
+            id: ORDER_SAM_OPEN_PAYMENT,
+            amount: "30.00",
+            refunded: "0.00",
+            refundability: SeedRefundability::Refundable,
+        }),
+    },
+    SeedOrder {
+        id: ORDER_GUEST_UNPAID,
+        number: 10005,
+        buyer: SeedBuyer::Guest {
+            email: GUEST_BUYER_EMAIL,
+        },
+        status: "APPROVED",
+        payment_status: "NOT_PAID",
+        fulfillment_status: "NOT_FULFILLED",
+        created_date: "2026-03-10T08:00:00.000Z",
+        lines: &[SeedLine {
+            id: ORDER_GUEST_UNPAID_LINE,
+            name: "Stoneware Mug",
+            quantity: 1,
+            fulfilled: 0,
+            price: "18.50",
+        }],
+        shipping: "5.00",
+        payment: Some(SeedPayment {
+            id: ORDER_GUEST_UNPAID_PAYMENT,
+            amount: "23.50",
+            refunded: "0.00",
+            refundability: SeedRefundability::NotRefundable,
+        }),
+    },
+    SeedOrder {
+        id: ORDER_SAM_INITIALIZED,
+        number: 10006,
+        buyer: SeedBuyer::Member(SECOND_MEMBER),
+        status: "INITIALIZED",
+        payment_status: "NOT_PAID",
+        fulfillment_status: "NOT_FULFILLED",
+        created_date: "2026-03-12T10:00:00.000Z",
+        lines: &[SeedLine {
+            id: ORDER_SAM_INITIALIZED_LINE,
+            name: "Glazed Bowl",
+            quantity: 1,
+            fulfilled: 0,
+            price: "24.00",
+        }],
+        shipping: "5.00",
+        payment: None,
+    },
+];

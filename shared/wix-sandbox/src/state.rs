@@ -8,11 +8,14 @@ use axum::http::StatusCode;
 
 use crate::bookings::{BookingData, BookingSnapshot};
 use crate::data::DataCollections;
+use crate::ecom::{EcomData, OrderView};
 use crate::media::{MediaData, MediaFile};
 use crate::members::{MemberData, MemberView};
 use crate::oauth::OAuthData;
 use crate::observe::{FailRule, ObserveData, Stats};
+use crate::seed::CatalogVersion;
 use crate::site_properties::SiteData;
+use crate::stores::{ProductView, StockView, StoresData};
 
 /// Everything the sandbox knows. A new Wix area adds its own `…Data` field here.
 pub(crate) struct World {
@@ -22,11 +25,15 @@ pub(crate) struct World {
     pub data: DataCollections,
     pub site: SiteData,
     pub bookings: BookingData,
+    pub stores: StoresData,
+    pub ecom: EcomData,
     pub observe: ObserveData,
+    /// The catalog version a reset returns to.
+    seeded_catalog: CatalogVersion,
 }
 
 impl World {
-    fn seeded() -> Self {
+    fn seeded(catalog: CatalogVersion) -> Self {
         World {
             oauth: OAuthData::seeded(),
             members: MemberData::seeded(),
@@ -34,7 +41,10 @@ impl World {
             data: DataCollections::seeded(),
             site: SiteData::seeded(),
             bookings: BookingData::seeded(),
+            stores: StoresData::seeded(catalog),
+            ecom: EcomData::seeded(),
             observe: ObserveData::default(),
+            seeded_catalog: catalog,
         }
     }
 }
@@ -55,8 +65,13 @@ impl Default for SandboxState {
 impl SandboxState {
     /// A fresh sandbox holding the data in [`crate::seed`].
     pub fn seeded() -> Self {
+        Self::seeded_on(crate::seed::DEFAULT_CATALOG)
+    }
+
+    /// A fresh sandbox whose site is on `catalog` (also after a reset).
+    pub fn seeded_on(catalog: CatalogVersion) -> Self {
         SandboxState {
-            inner: Arc::new(Mutex::new(World::seeded())),
+            inner: Arc::new(Mutex::new(World::seeded(catalog))),
         }
     }
 
@@ -166,10 +181,55 @@ impl SandboxState {
     pub fn reset(&self) {
         self.with(|w| {
             let generation = w.observe.generation + 1;
-            *w = World::seeded();
+            *w = World::seeded(w.seeded_catalog);
             w.observe.generation = generation;
         });
     }
+
+    /// Which catalog the site is on from now on (Wix Stores endpoints of the other one answer 428).
+    pub fn set_catalog_version(&self, catalog: CatalogVersion) {
+        self.with(|w| w.stores.catalog = catalog);
+    }
+
+    pub fn catalog_version(&self) -> CatalogVersion {
+        self.with(|w| w.stores.catalog)
+    }
+
+    /// Every product of both catalogs, seeded and created.
+    pub fn products(&self) -> Vec<ProductView> {
+        self.with(|w| w.stores.products())
+    }
+
+    /// One variant's stock (V3 inventory item or V1 variant).
+    pub fn stock(&self, product_id: &str, variant_id: &str) -> Option<StockView> {
+        self.with(|w| w.stores.stock(product_id, variant_id))
+    }
+
+    /// Another writer updates this V3 inventory item right after its next read, so whoever read it
+    /// holds a stale revision.
+    pub fn race_next_inventory_read(&self, inventory_item_id: &str) {
+        self.with(|w| w.stores.racing_writes.push(inventory_item_id.to_owned()));
+    }
+
+    /// An eCommerce order with its fulfillments, refunds and cancellation.
+    pub fn order(&self, id: &str) -> Option<OrderView> {
+        self.with(|w| w.ecom.order(id).map(|o| o.view()))
+    }
+}
+
+/// Now as Wix writes dates: `2026-03-01T09:15:00.000Z`.
+pub(crate) fn timestamp() -> String {
+    let at = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
 }
 
 /// Now as Wix writes dates: UTC with milliseconds, `2026-01-31T12:00:00.000Z`.

@@ -4,11 +4,15 @@
 //! remembers the `x-wix-request-id` of every call for the audit line. Typed calls per Wix area live in
 //! the submodules.
 
+pub mod billing;
 pub mod bookings;
 pub mod data;
+pub mod filter;
 pub mod media;
 pub mod members;
+pub mod orders;
 pub mod site_properties;
+pub mod stores;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -265,9 +269,11 @@ impl Wix {
                 Repeat::Once => e.never_reached_wix(),
             })
             .notify(|e, delay| tracing::warn!(error = %e, ?delay, path = call.path.as_str(), "retrying Wix call"));
-        let bytes = tokio::time::timeout(CALL_BUDGET, retried)
-            .await
-            .map_err(|_| WixError::Timeout)??;
+        // Boxed: the retry and timeout machinery is one pointer in every caller's future, so functions that
+        // chain several Wix calls stay within the compiler's type-layout depth.
+        let bounded: std::pin::Pin<Box<dyn Future<Output = _> + Send + '_>> =
+            Box::pin(tokio::time::timeout(CALL_BUDGET, retried));
+        let bytes = bounded.await.map_err(|_| WixError::Timeout)??;
         decode(&bytes, call.path.as_str())
     }
 

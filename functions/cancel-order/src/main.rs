@@ -1,0 +1,77 @@
+//! `POST /` — cancel an order, for admins: `{"orderId", "restock"?, "notifyCustomer"?, "message"?}`.
+//! An order that is already canceled is 409.
+
+use wix_elevate::policy::AdminGrant;
+use wix_elevate::prelude::*;
+use wix_elevate::wix::orders::{CancelOptions, Order, order_error};
+
+struct CancelOrder;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Cancel {
+    order_id: WixId,
+    /// Put the items back in stock.
+    #[serde(default)]
+    restock: bool,
+    /// Email the customer that the order was canceled, with `message` if given.
+    #[serde(default)]
+    notify_customer: bool,
+    #[serde(default)]
+    message: Option<TextBlock<1000>>,
+}
+
+impl Endpoint for CancelOrder {
+    const NAME: &'static str = "cancel-order";
+    const METHOD: Method = Method::POST;
+    const MAX_BODY_BYTES: usize = 8 * 1024;
+    type Policy = Admin;
+    type Input = Json<Cancel>;
+    type Output = OrderState;
+
+    fn target(input: &Json<Cancel>) -> Option<String> {
+        Some(input.0.order_id.to_string())
+    }
+
+    async fn call(
+        wix: &Wix,
+        _admin: AdminGrant,
+        Json(cancel): Json<Cancel>,
+    ) -> Result<OrderState, ApiError> {
+        let options = CancelOptions {
+            send_order_canceled_email: cancel.notify_customer,
+            custom_message: cancel.message.map(|m| m.as_str().to_owned()),
+            restock_all_items: cancel.restock,
+        };
+        let order = wix
+            .cancel_order(&cancel.order_id, &options)
+            .await
+            .map_err(|e| order_error(e, "the order is already canceled or cannot be canceled"))?;
+        Ok(order.into())
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrderState {
+    id: WixId,
+    status: Option<String>,
+    payment_status: Option<String>,
+    fulfillment_status: Option<String>,
+}
+
+impl From<Order> for OrderState {
+    fn from(o: Order) -> Self {
+        OrderState {
+            id: o.id,
+            status: o.status,
+            payment_status: o.payment_status,
+            fulfillment_status: o.fulfillment_status,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<CancelOrder>().await
+}

@@ -1,0 +1,57 @@
+//! `POST /` — create a physical product, for admins.
+//!
+//! One request shape whatever the site's catalog: `name`, `description` (plain text), `price` (a decimal
+//! string such as "18.50"), `sku`, `visible` and an optional `initialStock`. The site's catalog (V1 or
+//! V3) is detected once per cold start and the product is written the way that catalog wants it.
+
+use wix_elevate::policy::AdminGrant;
+use wix_elevate::prelude::*;
+use wix_elevate::wix::stores::{Catalog, CreatedProduct, NewProduct};
+
+struct CreateProduct;
+
+impl Endpoint for CreateProduct {
+    const NAME: &'static str = "create-product";
+    const METHOD: Method = Method::POST;
+    /// An 8,000-character description may take 4 bytes a character.
+    const MAX_BODY_BYTES: usize = 40 * 1024;
+    type Policy = Admin;
+    type Input = Json<NewProduct>;
+    type Output = ProductCreated;
+
+    async fn call(
+        wix: &Wix,
+        _admin: AdminGrant,
+        Json(product): Json<NewProduct>,
+    ) -> Result<ProductCreated, ApiError> {
+        Ok(wix.create_product(&product).await?.into())
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProductCreated {
+    id: WixId,
+    name: String,
+    catalog_version: Catalog,
+    variant_id: Option<WixId>,
+    /// The tracked stock set, if any.
+    initial_stock: Option<u32>,
+}
+
+impl From<CreatedProduct> for ProductCreated {
+    fn from(p: CreatedProduct) -> Self {
+        ProductCreated {
+            id: p.id,
+            name: p.name,
+            catalog_version: p.catalog,
+            variant_id: p.variant_id,
+            initial_stock: p.stock,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<CreateProduct>().await
+}

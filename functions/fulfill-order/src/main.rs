@@ -1,0 +1,66 @@
+//! `POST /` — create a fulfillment for chosen line items, for admins:
+//! `{"orderId", "lineItems": [{"id", "quantity"}], "tracking"?: {"trackingNumber", "shippingProvider",
+//! "trackingLink"?}}`. Tracking text is capped and the link must be https.
+
+use wix_elevate::policy::AdminGrant;
+use wix_elevate::prelude::*;
+use wix_elevate::wix::orders::{FulfilledLine, FulfillmentLines, TrackingInfo, order_error};
+
+struct FulfillOrder;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Fulfil {
+    order_id: WixId,
+    line_items: FulfillmentLines,
+    #[serde(default)]
+    tracking: Option<TrackingInfo>,
+}
+
+impl Endpoint for FulfillOrder {
+    const NAME: &'static str = "fulfill-order";
+    const METHOD: Method = Method::POST;
+    const MAX_BODY_BYTES: usize = 16 * 1024;
+    type Policy = Admin;
+    type Input = Json<Fulfil>;
+    type Output = Fulfilled;
+
+    fn target(input: &Json<Fulfil>) -> Option<String> {
+        Some(input.0.order_id.to_string())
+    }
+
+    async fn call(
+        wix: &Wix,
+        _admin: AdminGrant,
+        Json(fulfil): Json<Fulfil>,
+    ) -> Result<Fulfilled, ApiError> {
+        let lines = fulfil.line_items.as_slice();
+        let fulfillment_id = wix
+            .create_fulfillment(&fulfil.order_id, lines, fulfil.tracking.as_ref())
+            .await
+            .map_err(|e| {
+                order_error(
+                    e,
+                    "the order cannot be fulfilled like this (canceled, or more than is left to fulfil)",
+                )
+            })?;
+        Ok(Fulfilled {
+            order_id: fulfil.order_id,
+            fulfillment_id,
+            line_items: lines.to_vec(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fulfilled {
+    order_id: WixId,
+    fulfillment_id: Option<String>,
+    line_items: Vec<FulfilledLine>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), wix_elevate::Error> {
+    serve::<FulfillOrder>().await
+}

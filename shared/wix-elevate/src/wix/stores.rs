@@ -1,0 +1,604 @@
+//! Wix Stores: products and inventory on Catalog V1 or V3 (wix-api.md §6).
+//!
+//! A site is on one catalog for good, and V3 endpoints answer 428 on a V1 site. The version is asked
+//! once per process (`GET /stores/v3/provision/version`) and kept; a failed detection, or a site without
+//! Stores (which may install it later), is asked again on the next call. Callers send one request shape;
+//! this module writes it the way the site's catalog wants it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use thiserror::Error;
+use tokio::sync::OnceCell;
+
+use super::filter::Filter;
+use super::{Repeat, Wix, WixError, WixPath};
+use crate::money::{Amount, JsonNumber};
+use crate::values::{Count, Sku, Text, TextBlock};
+use crate::{ApiError, WixId};
+
+/// A stock quantity: 0 to 1,000,000 (more is a typo, not stock).
+pub type StockQuantity = Count<0, 1_000_000>;
+
+/// Catalog V1's id of the one variant of a product without options.
+pub const V1_DEFAULT_VARIANT: WixId = WixId::nil();
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Catalog {
+    V1,
+    V3,
+}
+
+#[derive(Debug, Error)]
+pub enum StoresError {
+    #[error("Wix Stores is not installed on this site")]
+    NotInstalled,
+    #[error("the product has several variants: name one with variantId")]
+    VariantRequired,
+    #[error("the variant's stock is kept at several locations; change it in the Wix dashboard")]
+    SeveralLocations,
+    #[error("this product variant has no inventory item")]
+    NoInventory,
+    #[error(transparent)]
+    Wix(#[from] WixError),
+}
+
+impl From<StoresError> for ApiError {
+    fn from(error: StoresError) -> Self {
+        match error {
+            // Not a transient failure (503) but the site's state: it has no store to act on.
+            StoresError::NotInstalled => {
+                ApiError::Conflict("Wix Stores is not installed on this site".into())
+            }
+            StoresError::VariantRequired => {
+                ApiError::bad_request("the product has several variants: name one with variantId")
+            }
+            StoresError::SeveralLocations | StoresError::NoInventory => {
+                ApiError::Conflict(error.to_string())
+            }
+            StoresError::Wix(e) => match e.status() {
+                Some(404) => ApiError::NotFound("no such product or variant"),
+                Some(409) => ApiError::Conflict(
+                    "the inventory changed while it was being updated; try again".into(),
+                ),
+                Some(428) => ApiError::Conflict(
+                    "Wix Stores refused the call for this site's catalog version".into(),
+                ),
+                _ => e.into(),
+            },
+        }
+    }
+}
+
+static CATALOG: OnceCell<Catalog> = OnceCell::const_new();
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionAnswer {
+    catalog_version: Option<String>,
+}
+
+/// What a caller sends to create a product, whatever the site's catalog.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewProduct {
+    pub name: Text<80>,
+    /// Plain text; sent as the HTML each catalog expects, escaped.
+    #[serde(default)]
+    pub description: Option<TextBlock<8000>>,
+    pub price: Amount,
+    #[serde(default)]
+    pub sku: Option<Sku>,
+    #[serde(default = "visible_by_default")]
+    pub visible: bool,
+    /// Tracked stock of the new product; without it the product is in stock, untracked.
+    #[serde(default)]
+    pub initial_stock: Option<StockQuantity>,
+}
+
+fn visible_by_default() -> bool {
+    true
+}
+
+/// A product Wix created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedProduct {
+    pub id: WixId,
+    pub name: String,
+    pub catalog: Catalog,
+    pub variant_id: Option<WixId>,
+    /// The tracked stock Wix confirmed, if any.
+    pub stock: Option<u32>,
+}
+
+/// What to set: a tracked quantity, or an untracked in-stock flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stock {
+    Quantity(StockQuantity),
+    InStock(bool),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct InventoryRequest {
+    product_id: WixId,
+    #[serde(default)]
+    variant_id: Option<WixId>,
+    #[serde(default)]
+    quantity: Option<StockQuantity>,
+    #[serde(default)]
+    in_stock: Option<bool>,
+}
+
+/// What a caller sends to change one variant's stock.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "InventoryRequest")]
+pub struct InventoryUpdate {
+    pub product_id: WixId,
+    /// Needed when the product has several variants.
+    pub variant_id: Option<WixId>,
+    pub stock: Stock,
+}
+
+impl TryFrom<InventoryRequest> for InventoryUpdate {
+    type Error = &'static str;
+    fn try_from(request: InventoryRequest) -> Result<Self, Self::Error> {
+        let stock = match (request.quantity, request.in_stock) {
+            (Some(quantity), None) => Stock::Quantity(quantity),
+            (None, Some(in_stock)) => Stock::InStock(in_stock),
+            _ => return Err("give exactly one of quantity and inStock"),
+        };
+        Ok(InventoryUpdate {
+            product_id: request.product_id,
+            variant_id: request.variant_id,
+            stock,
+        })
+    }
+}
+
+/// A variant's stock after the update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockLevel {
+    pub product_id: WixId,
+    pub variant_id: WixId,
+    pub catalog: Catalog,
+    pub quantity: Option<u32>,
+    pub in_stock: bool,
+}
+
+/// Plain text as the HTML both catalogs take for a description: escaped, one paragraph per blank-line
+/// separated block, line breaks kept.
+pub fn plain_text_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+        .replace("\r\n", "\n");
+    escaped
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<p>{}</p>", p.replace('\n', "<br>")))
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct ProductAnswer {
+    product: AnsweredProduct,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AnsweredProduct {
+    id: WixId,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    variants_info: Option<VariantsInfo>,
+    /// Catalog V1.
+    #[serde(default)]
+    variants: Vec<AnsweredVariant>,
+}
+
+#[derive(Deserialize)]
+struct VariantsInfo {
+    #[serde(default)]
+    variants: Vec<AnsweredVariant>,
+}
+
+#[derive(Deserialize)]
+struct AnsweredVariant {
+    id: Option<WixId>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryItem {
+    id: WixId,
+    revision: Option<String>,
+    variant_id: Option<WixId>,
+    #[serde(default)]
+    track_quantity: bool,
+    quantity: Option<u32>,
+    in_stock: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryPage {
+    #[serde(default)]
+    inventory_items: Vec<InventoryItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryAnswer {
+    inventory_item: InventoryItem,
+}
+
+/// The body of `POST /stores/v3/products-with-inventory`: enums UPPER_CASE, prices as decimal strings,
+/// one variant with its inventory item.
+fn v3_product_body(product: &NewProduct) -> Value {
+    let inventory = match product.initial_stock {
+        Some(quantity) => json!({ "quantity": quantity }),
+        None => json!({ "inStock": true }),
+    };
+    let mut variant = json!({
+        "price": { "actualPrice": { "amount": product.price.to_string() } },
+        "visible": product.visible,
+        "physicalProperties": {},
+        "inventoryItem": inventory,
+    });
+    if let Some(sku) = &product.sku {
+        variant["sku"] = json!(sku);
+    }
+    let mut body = json!({
+        "name": product.name,
+        "productType": "PHYSICAL",
+        "visible": product.visible,
+        "physicalProperties": {},
+        "variantsInfo": { "variants": [variant] },
+    });
+    if let Some(description) = &product.description {
+        body["plainDescription"] = json!(plain_text_html(description.as_str()));
+    }
+    json!({ "product": body })
+}
+
+/// The body of `POST /stores/v1/products`: enums lower-case, the price a JSON number. Typed (not a
+/// `json!` value) so that the price keeps its exact digits on the wire.
+#[derive(Serialize)]
+struct V1ProductBody<'a> {
+    product: V1Product<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct V1Product<'a> {
+    name: &'a str,
+    product_type: &'static str,
+    price_data: V1Price,
+    visible: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sku: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct V1Price {
+    price: JsonNumber,
+}
+
+fn v1_product_body(product: &NewProduct) -> V1ProductBody<'_> {
+    V1ProductBody {
+        product: V1Product {
+            name: product.name.as_str(),
+            product_type: "physical",
+            price_data: V1Price {
+                price: product.price.as_json_number(),
+            },
+            visible: product.visible,
+            description: product
+                .description
+                .as_ref()
+                .map(|d| plain_text_html(d.as_str())),
+            sku: product.sku.as_ref().map(Sku::as_str),
+        },
+    }
+}
+
+/// `{inventoryItem:{trackQuantity, variants:[{variantId, quantity | inStock}]}}` for Catalog V1.
+fn v1_inventory_body(variant: &WixId, stock: Stock) -> Value {
+    let (track, level) = match stock {
+        Stock::Quantity(quantity) => (true, json!({ "variantId": variant, "quantity": quantity })),
+        Stock::InStock(in_stock) => (false, json!({ "variantId": variant, "inStock": in_stock })),
+    };
+    json!({ "inventoryItem": { "trackQuantity": track, "variants": [level] } })
+}
+
+/// `{inventoryItem:{id, revision, trackQuantity, quantity | inStock}, reason}` for Catalog V3.
+fn v3_inventory_body(item: &WixId, revision: &str, stock: Stock) -> Value {
+    let mut patch = json!({ "id": item, "revision": revision });
+    match stock {
+        Stock::Quantity(quantity) => {
+            patch["trackQuantity"] = json!(true);
+            patch["quantity"] = json!(quantity);
+        }
+        Stock::InStock(in_stock) => {
+            patch["trackQuantity"] = json!(false);
+            patch["inStock"] = json!(in_stock);
+        }
+    }
+    json!({ "inventoryItem": patch, "reason": "MANUAL" })
+}
+
+impl Wix {
+    /// The site's catalog version; see the module docs.
+    pub async fn catalog(&self) -> Result<Catalog, StoresError> {
+        CATALOG
+            .get_or_try_init(|| async {
+                let path = WixPath::new("/stores/v3/provision/version");
+                let answer: VersionAnswer = self.get(&path, &[]).await?;
+                match answer.catalog_version.as_deref() {
+                    Some("V1_CATALOG") => Ok(Catalog::V1),
+                    Some("V3_CATALOG") => Ok(Catalog::V3),
+                    Some("STORES_NOT_INSTALLED") => Err(StoresError::NotInstalled),
+                    _ => Err(StoresError::Wix(WixError::Malformed(
+                        "unknown catalogVersion".into(),
+                    ))),
+                }
+            })
+            .await
+            .copied()
+    }
+
+    /// Create a physical product with one variant on the site's catalog. Creation is never repeated
+    /// (a retry could make a second product). On V1 the initial stock is a second call; if only that one
+    /// fails, the product exists without tracked stock and `stock` is `None`.
+    pub async fn create_product(
+        &self,
+        product: &NewProduct,
+    ) -> Result<CreatedProduct, StoresError> {
+        let catalog = self.catalog().await?;
+        let answer: ProductAnswer = match catalog {
+            Catalog::V3 => {
+                let path = WixPath::new("/stores/v3/products-with-inventory");
+                self.post(&path, &v3_product_body(product), Repeat::Once)
+                    .await?
+            }
+            Catalog::V1 => {
+                let path = WixPath::new("/stores/v1/products");
+                self.post(&path, &v1_product_body(product), Repeat::Once)
+                    .await?
+            }
+        };
+        let created = answer.product;
+        let variants = created
+            .variants_info
+            .map_or(created.variants, |v| v.variants);
+        let mut result = CreatedProduct {
+            id: created.id,
+            name: created
+                .name
+                .unwrap_or_else(|| product.name.as_str().to_owned()),
+            catalog,
+            variant_id: variants.first().and_then(|v| v.id),
+            stock: product.initial_stock.map(Count::get),
+        };
+        if let (Catalog::V1, Some(quantity)) = (catalog, product.initial_stock) {
+            let variant = result.variant_id.unwrap_or(V1_DEFAULT_VARIANT);
+            if let Err(e) = self
+                .set_v1_stock(&result.id, &variant, Stock::Quantity(quantity))
+                .await
+            {
+                tracing::warn!(error = %e, product_id = %result.id, "product created without its initial stock");
+                result.stock = None;
+            }
+        }
+        Ok(result)
+    }
+
+    /// Set one variant's stock on the site's catalog. On V3 the inventory item is looked up and updated
+    /// with the revision just read; if someone else wrote it in between, Wix answers 409.
+    pub async fn update_inventory(
+        &self,
+        update: &InventoryUpdate,
+    ) -> Result<StockLevel, StoresError> {
+        match self.catalog().await? {
+            Catalog::V1 => {
+                let variant = update.variant_id.unwrap_or(V1_DEFAULT_VARIANT);
+                self.set_v1_stock(&update.product_id, &variant, update.stock)
+                    .await?;
+                let (quantity, in_stock) = match update.stock {
+                    Stock::Quantity(q) => (Some(q.get()), q.get() > 0),
+                    Stock::InStock(in_stock) => (None, in_stock),
+                };
+                Ok(StockLevel {
+                    product_id: update.product_id,
+                    variant_id: variant,
+                    catalog: Catalog::V1,
+                    quantity,
+                    in_stock,
+                })
+            }
+            Catalog::V3 => self.set_v3_stock(update).await,
+        }
+    }
+
+    async fn set_v1_stock(
+        &self,
+        product: &WixId,
+        variant: &WixId,
+        stock: Stock,
+    ) -> Result<(), WixError> {
+        let path = WixPath::new("/stores/v2/inventoryItems/product").id(product);
+        // Setting an absolute level is safe to repeat.
+        let _: Value = self
+            .patch(&path, &v1_inventory_body(variant, stock), Repeat::Safe)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_v3_stock(&self, update: &InventoryUpdate) -> Result<StockLevel, StoresError> {
+        let mut filter = Filter::new().eq("productId", update.product_id);
+        if let Some(variant) = &update.variant_id {
+            filter = filter.and(Filter::new().eq("variantId", variant));
+        }
+        let query =
+            json!({ "query": { "filter": filter.to_json(), "cursorPaging": { "limit": 100 } } });
+        let page: InventoryPage = self
+            .post(
+                &WixPath::new("/stores/v3/inventory-items/query"),
+                &query,
+                Repeat::Safe,
+            )
+            .await?;
+        let item = match page.inventory_items.as_slice() {
+            [] => return Err(StoresError::NoInventory),
+            [item] => item,
+            [..] if update.variant_id.is_none() => return Err(StoresError::VariantRequired),
+            [..] => return Err(StoresError::SeveralLocations),
+        };
+        let revision = item
+            .revision
+            .as_deref()
+            .ok_or_else(|| WixError::Malformed("inventory item without revision".into()))?;
+        let path = WixPath::new("/stores/v3/inventory-items").id(&item.id);
+        // The revision makes a repeat harmless: a second write with it is refused, not applied.
+        let answer: InventoryAnswer = self
+            .patch(
+                &path,
+                &v3_inventory_body(&item.id, revision, update.stock),
+                Repeat::Safe,
+            )
+            .await?;
+        let updated = answer.inventory_item;
+        Ok(StockLevel {
+            product_id: update.product_id,
+            variant_id: updated
+                .variant_id
+                .or(item.variant_id)
+                .unwrap_or(V1_DEFAULT_VARIANT),
+            catalog: Catalog::V3,
+            quantity: updated.track_quantity.then_some(updated.quantity).flatten(),
+            in_stock: updated
+                .in_stock
+                .unwrap_or_else(|| updated.quantity.is_some_and(|q| q > 0)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(json: Value) -> NewProduct {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn one_request_becomes_each_catalogs_shape() {
+        let request = product(json!({
+            "name": "Canvas Tee", "description": "Soft <b>cotton</b>\n\nWash cold", "price": "18.5",
+            "sku": "TEE-1", "initialStock": 13
+        }));
+        assert_eq!(
+            v3_product_body(&request),
+            json!({ "product": {
+                "name": "Canvas Tee", "productType": "PHYSICAL", "visible": true, "physicalProperties": {},
+                "plainDescription": "<p>Soft &lt;b&gt;cotton&lt;/b&gt;</p><p>Wash cold</p>",
+                "variantsInfo": { "variants": [{
+                    "sku": "TEE-1", "price": { "actualPrice": { "amount": "18.50" } }, "visible": true,
+                    "physicalProperties": {}, "inventoryItem": { "quantity": 13 }
+                }] }
+            } })
+        );
+        let v1 = serde_json::to_string(&v1_product_body(&request)).unwrap();
+        assert_eq!(
+            v1,
+            r#"{"product":{"name":"Canvas Tee","productType":"physical","priceData":{"price":18.50},"visible":true,"description":"<p>Soft &lt;b&gt;cotton&lt;/b&gt;</p><p>Wash cold</p>","sku":"TEE-1"}}"#
+        );
+    }
+
+    #[test]
+    fn without_initial_stock_a_v3_product_is_in_stock_untracked() {
+        let request = product(json!({ "name": "Mug", "price": "9.00", "visible": false }));
+        let body = v3_product_body(&request);
+        let variant = &body["product"]["variantsInfo"]["variants"][0];
+        assert_eq!(variant["inventoryItem"], json!({ "inStock": true }));
+        assert_eq!(body["product"]["visible"], false);
+        assert!(body["product"].get("plainDescription").is_none());
+    }
+
+    #[test]
+    fn bad_products_are_refused_when_parsed() {
+        let base = json!({ "name": "Mug", "price": "9.00" });
+        for (field, bad) in [
+            ("price", json!("-1")),
+            ("price", json!(9)),
+            ("price", json!("9.999")),
+            ("price", json!("0")),
+            ("initialStock", json!(-1)),
+            ("initialStock", json!(1_000_001)),
+            ("name", json!("")),
+            ("name", json!("x".repeat(81))),
+            ("sku", json!("has space")),
+            ("extra", json!(1)),
+        ] {
+            let mut body = base.clone();
+            body[field] = bad;
+            assert!(
+                serde_json::from_value::<NewProduct>(body.clone()).is_err(),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_inventory_update_sets_exactly_one_of_quantity_and_in_stock() {
+        let id = "4affce55-3a1e-4fc7-a724-7c769e5299d8";
+        let update: InventoryUpdate =
+            serde_json::from_value(json!({ "productId": id, "quantity": 5 })).unwrap();
+        assert_eq!(
+            update.stock,
+            Stock::Quantity(StockQuantity::parse(5).unwrap())
+        );
+        for bad in [
+            json!({ "productId": id }),
+            json!({ "productId": id, "quantity": 5, "inStock": true }),
+            json!({ "productId": "../products", "quantity": 5 }),
+            json!({ "productId": id, "variantId": "default", "quantity": 5 }),
+            json!({ "productId": id, "quantity": -5 }),
+            json!({ "productId": id, "quantity": 5, "locationId": id }),
+        ] {
+            assert!(
+                serde_json::from_value::<InventoryUpdate>(bad.clone()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn inventory_bodies_follow_each_catalog() {
+        let variant = WixId::parse("921768ac-7bfe-4ecc-aa44-ac5757a4aa4e").unwrap();
+        let five = Stock::Quantity(StockQuantity::parse(5).unwrap());
+        assert_eq!(
+            v1_inventory_body(&V1_DEFAULT_VARIANT, Stock::InStock(false)),
+            json!({ "inventoryItem": { "trackQuantity": false, "variants": [{ "variantId": "00000000-0000-0000-0000-000000000000", "inStock": false }] } })
+        );
+        assert_eq!(
+            v3_inventory_body(&variant, "4", five),
+            json!({ "inventoryItem": { "id": variant, "revision": "4", "trackQuantity": true, "quantity": 5 }, "reason": "MANUAL" })
+        );
+    }
+
+    #[test]
+    fn descriptions_are_escaped_html_paragraphs() {
+        assert_eq!(
+            plain_text_html("a & b\nnext line\r\n\r\n\"quoted\" 'x'"),
+            "<p>a &amp; b<br>next line</p><p>&quot;quoted&quot; &#39;x&#39;</p>"
+        );
+    }
+}
