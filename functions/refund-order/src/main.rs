@@ -27,6 +27,9 @@ struct Refund {
 impl Endpoint for RefundOrder {
     const NAME: &'static str = "refund-order";
     const METHOD: Method = Method::POST;
+    /// Browsers send the idempotency key as a header; the CORS preflight must allow it.
+    const CORS_HEADERS: &'static [&'static str] =
+        &["authorization", "content-type", "idempotency-key"];
     const MAX_BODY_BYTES: usize = 2 * 1024;
     type Policy = Admin;
     type Input = Idempotent<Refund>;
