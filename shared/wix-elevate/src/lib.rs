@@ -1,8 +1,9 @@
 //! The request pipeline every wix-elevate function runs.
 //!
 //! A function declares an [`Endpoint`]: its method, its [`policy`], its input type, the elevated Wix call
-//! and its response type. [`serve`] does everything else, in this order: method (405), origin (403),
-//! body size (413), content type (415), typed input (400), caller authentication (401), policy (403),
+//! and its response type. [`serve`] does everything else, in this order: method (405), body size (413),
+//! origin (403), content type (415), typed input (400), a rate limit per source (429), caller
+//! authentication (401), a rate limit per caller (429), policy (403),
 //! the elevated call with retries and token refresh, the typed response, and one audit line. Errors are
 //! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
 
