@@ -207,17 +207,7 @@ impl Wix {
         body: &impl Serialize,
         repeat: Repeat,
     ) -> Result<T, WixError> {
-        let body = serde_json::to_vec(body).map_err(|e| WixError::Malformed(e.to_string()))?;
-        self.send(
-            Call {
-                method: Method::POST,
-                path,
-                query: &[],
-                body: Some(body.into()),
-            },
-            repeat,
-        )
-        .await
+        self.send_json(Method::POST, path, body, repeat).await
     }
 
     pub async fn patch<T: DeserializeOwned>(
@@ -226,17 +216,24 @@ impl Wix {
         body: &impl Serialize,
         repeat: Repeat,
     ) -> Result<T, WixError> {
+        self.send_json(Method::PATCH, path, body, repeat).await
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &WixPath,
+        body: &impl Serialize,
+        repeat: Repeat,
+    ) -> Result<T, WixError> {
         let body = serde_json::to_vec(body).map_err(|e| WixError::Malformed(e.to_string()))?;
-        self.send(
-            Call {
-                method: Method::PATCH,
-                path,
-                query: &[],
-                body: Some(body.into()),
-            },
-            repeat,
-        )
-        .await
+        let call = Call {
+            method,
+            path,
+            query: &[],
+            body: Some(body.into()),
+        };
+        self.send(call, repeat).await
     }
 
     pub async fn delete<T: DeserializeOwned>(
