@@ -3,8 +3,8 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV="$ROOT/.venv"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 LOCAL="$ROOT/.local" # gitignored: env files, logs, lock files
-SEED_RS="$ROOT/shared/wix-sandbox/src/seed.rs"
 
 # Dummy credentials for moto. Set explicitly so that a developer's real AWS profile is never used locally.
 DUMMY_AWS_ENV=(AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true)
@@ -83,29 +83,54 @@ stop_children() {
 
 # --- Sandbox seed values ----------------------------------------------------------------------------------
 # The sandbox's seed (client id, secret, site, members) lives in one place, shared/wix-sandbox/src/seed.rs.
-# Scripts read it from there instead of copying values that would drift.
+# `wix-sandbox --print-seed` prints the values scripts need as one JSON document; scripts read them from
+# there (with Python: jq may not be installed) instead of copying values that would drift.
+SEED_JSON=""
 
-# seed_const NAME -> value of `pub const NAME: &str = "...";`
-seed_const() {
-	local value
-	[[ -f $SEED_RS ]] || die "missing $SEED_RS (the sandbox seed)"
-	value=$(sed -nE "s/^pub const $1: &str = \"([^\"]*)\";.*/\1/p" "$SEED_RS" | head -n1)
-	[[ -n $value ]] || die "seed.rs has no \`pub const $1: &str\`; update scripts/lib.sh to match it"
-	echo "$value"
+# python3 of the venv when setup made one, else the system's (both fine for json).
+py() {
+	if [[ -x $VENV/bin/python ]]; then "$VENV/bin/python" "$@"; else python3 "$@"; fi
 }
 
-# seed_member MEMBER FIELD -> FIELD of `pub const MEMBER: SeedMember = SeedMember { FIELD: "...", ... }`
-seed_member() {
-	local value
-	[[ -f $SEED_RS ]] || die "missing $SEED_RS (the sandbox seed)"
-	value=$(awk -v m="$1" -v f="$2" '
-		$0 ~ "^pub const " m ": SeedMember" { inside = 1; next }
-		inside && $0 ~ "^};" { exit }
-		inside && $1 == f ":" { match($0, /"[^"]*"/); print substr($0, RSTART + 1, RLENGTH - 2); exit }
-	' "$SEED_RS")
-	[[ -n $value ]] || die "seed.rs has no member $1 with field $2; update scripts/lib.sh to match it"
-	echo "$value"
+# load_seed_from WIX_SANDBOX_BINARY (one just built) / load_seed (through `cargo run`, which builds the
+# sandbox when needed): set SEED_JSON. Call one in the main shell so that every $(seed_value ...) reuses
+# the document; without that, each seed_value loads the seed again.
+load_seed_from() {
+	SEED_JSON=$("$1" --print-seed) || die "$1 --print-seed failed"
 }
+load_seed() {
+	SEED_JSON=$(cd "$ROOT" && cargo run --quiet -p wix-sandbox -- --print-seed) ||
+		die "cargo run -p wix-sandbox -- --print-seed failed"
+}
+
+# seed_value PATH -> one value of the seed by its dotted path in `wix-sandbox --print-seed`, e.g.
+# `seed_value clientId`, `seed_value members.admin.refreshToken`. A list comes out comma-separated.
+seed_value() {
+	[[ -n $SEED_JSON ]] || load_seed
+	SEED_PATH=$1 py -c '
+import json, os, sys
+path, value = os.environ["SEED_PATH"], json.load(sys.stdin)
+for key in path.split("."):
+    if not isinstance(value, dict) or key not in value:
+        sys.exit(1)
+    value = value[key]
+print(",".join(map(str, value)) if isinstance(value, list) else value)
+' <<<"$SEED_JSON" || die "wix-sandbox --print-seed has no value at $1 (see cargo run -q -p wix-sandbox -- --print-seed)"
+}
+
+# The names seed.rs uses, for callers that still speak them (bench/measure):
+#   seed_const CLIENT_SECRET      -> seed_value clientSecret
+#   seed_member ADMIN refresh_token -> seed_value members.admin.refreshToken
+snake_to_camel() {
+	local -a words
+	local word out
+	IFS=_ read -ra words <<<"${1,,}"
+	out=${words[0]}
+	for word in "${words[@]:1}"; do out+=${word^}; done
+	echo "$out"
+}
+seed_const() { seed_value "$(snake_to_camel "$1")"; }
+seed_member() { seed_value "members.$(snake_to_camel "$1").$(snake_to_camel "$2")"; }
 
 # --- Local AWS / Wix plumbing -----------------------------------------------------------------------------
 

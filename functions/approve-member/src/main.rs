@@ -3,9 +3,9 @@
 //! As Wix's approve does, a pending member becomes approved and a blocked one is unblocked; approving an
 //! approved member changes nothing. Answers the member's id and status.
 
+use wix_elevate::members::{MemberRef, MemberState};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::members::{MemberRef, MemberState};
 
 struct ApproveMember;
 

@@ -4,7 +4,7 @@
 //! Whose booking it is comes from Wix (the booking's contact against the calling member's contact, both
 //! read with elevation). A booking already canceled, or declined, is a 409 decided here before any write.
 
-use wix_elevate::bookings::{BookingRequest, BookingView, Reach, write_booking};
+use wix_elevate::bookings::{BookingRequest, BookingView, write_booking};
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus};
 
@@ -26,7 +26,7 @@ impl Endpoint for CancelBooking {
         scope: OwnerScope,
         Json(input): Json<BookingRequest>,
     ) -> Result<BookingView, ApiError> {
-        let reach = Reach::of(wix, &scope).await?;
+        let reach = Reach::with_contact(wix, &scope).await?;
         write_booking(
             wix,
             &reach,

@@ -1,9 +1,10 @@
 //! `POST /` — cancel an order, for admins: `{"orderId", "restock"?, "notifyCustomer"?, "message"?}`.
 //! An order that is already canceled is 409.
 
+use wix_elevate::orders::order_error;
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::orders::{CancelOptions, Order, order_error};
+use wix_elevate::wix::orders::{CancelOptions, Order};
 
 struct CancelOrder;
 

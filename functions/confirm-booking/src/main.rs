@@ -3,7 +3,7 @@
 //! Wix confirms bookings that are PENDING, CREATED or WAITING_LIST. Any other status is a 409 decided
 //! here from the booking as Wix has it now, before any write; the revision sent is the one just read.
 
-use wix_elevate::bookings::{BookingRequest, BookingView, Reach, write_booking};
+use wix_elevate::bookings::{BookingRequest, BookingView, write_booking};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus};

@@ -4,9 +4,9 @@
 //! and status. An email another member already has is a 409. Wix asks for member creations to be at least
 //! a second apart: a caller creating many members paces itself.
 
+use wix_elevate::members::{self, MemberState, NewMember};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::members::{EMAIL_ALREADY_EXISTS, MemberState, NewMember};
 
 struct CreateMember;
 
@@ -22,16 +22,7 @@ impl Endpoint for CreateMember {
         _admin: AdminGrant,
         Json(member): Json<NewMember>,
     ) -> Result<MemberState, ApiError> {
-        let member = wix.create_member(&member).await.map_err(|e| {
-            match (e.application_code(), e.status()) {
-                (Some(EMAIL_ALREADY_EXISTS), _) | (_, Some(409)) => {
-                    ApiError::Conflict("a member with this login email already exists".into())
-                }
-                (_, Some(400)) => ApiError::bad_request("Wix refused the member's details"),
-                _ => e.into(),
-            }
-        })?;
-        Ok(member.into())
+        members::create(wix, &member).await
     }
 }
 

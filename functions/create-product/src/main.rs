@@ -6,7 +6,8 @@
 
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::stores::{Catalog, CreatedProduct, NewProduct};
+use wix_elevate::stores::NewProduct;
+use wix_elevate::wix::stores::{Catalog, CreatedProduct};
 
 struct CreateProduct;
 
@@ -24,7 +25,7 @@ impl Endpoint for CreateProduct {
         _admin: AdminGrant,
         Json(product): Json<NewProduct>,
     ) -> Result<ProductCreated, ApiError> {
-        Ok(wix.create_product(&product).await?.into())
+        Ok(wix.create_product(&product.0).await?.into())
     }
 }
 

@@ -1,7 +1,8 @@
 //! `POST /` — delete a member: `{"memberId"}`. An admin may delete any member; a member only themself.
 
+use wix_elevate::members::MemberRef;
+use wix_elevate::ownership::{MemberAccount, Reach};
 use wix_elevate::prelude::*;
-use wix_elevate::wix::members::MemberRef;
 
 struct DeleteMember;
 
@@ -22,7 +23,7 @@ impl Endpoint for DeleteMember {
         Json(input): Json<MemberRef>,
     ) -> Result<Deleted, ApiError> {
         // A member's own account is the resource: no lookup needed to know whose it is.
-        scope.ensure_owner(&input.member_id)?;
+        Reach::of(&scope).ensure(&MemberAccount(input.member_id))?;
         wix.delete_member(&input.member_id).await?;
         Ok(Deleted {
             id: input.member_id,

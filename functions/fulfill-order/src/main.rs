@@ -2,9 +2,9 @@
 //! `{"orderId", "lineItems": [{"id", "quantity"}], "tracking"?: {"trackingNumber", "shippingProvider",
 //! "trackingLink"?}}`. Tracking text is capped and the link must be https.
 
+use wix_elevate::orders::{self, FulfilledLine, FulfillmentLines, TrackingInfo};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::orders::{FulfilledLine, FulfillmentLines, TrackingInfo, order_error};
 
 struct FulfillOrder;
 
@@ -34,20 +34,17 @@ impl Endpoint for FulfillOrder {
         _admin: AdminGrant,
         Json(fulfil): Json<Fulfil>,
     ) -> Result<Fulfilled, ApiError> {
-        let lines = fulfil.line_items.as_slice();
-        let fulfillment_id = wix
-            .create_fulfillment(&fulfil.order_id, lines, fulfil.tracking.as_ref())
-            .await
-            .map_err(|e| {
-                order_error(
-                    e,
-                    "the order cannot be fulfilled like this (canceled, or more than is left to fulfil)",
-                )
-            })?;
+        let fulfillment_id = orders::fulfil(
+            wix,
+            &fulfil.order_id,
+            &fulfil.line_items,
+            fulfil.tracking.as_ref(),
+        )
+        .await?;
         Ok(Fulfilled {
             order_id: fulfil.order_id,
             fulfillment_id,
-            line_items: lines.to_vec(),
+            line_items: fulfil.line_items.as_slice().to_vec(),
         })
     }
 }

@@ -6,7 +6,7 @@
 //! are checked against it again, so a cursor from elsewhere cannot widen it. Filters are only the
 //! fields above, translated into Wix's filter language by us. At most 100 per page (default 50).
 
-use wix_elevate::bookings::{BookingView, Reach};
+use wix_elevate::bookings::BookingView;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{BookingFilter, BookingPageRequest, BookingStatus};
 
@@ -89,18 +89,18 @@ impl Endpoint for QueryBookings {
         scope: OwnerScope,
         Json(QueryRequest { mut page }): Json<QueryRequest>,
     ) -> Result<BookingList, ApiError> {
-        let reach = Reach::of(wix, &scope).await?;
-        match (&reach, &mut page) {
-            (Reach::Nothing, _) => {
+        let reach = Reach::with_contact(wix, &scope).await?;
+        if let Reach::Member { contact_id, .. } = &reach {
+            // A member's query is limited to their own contact; without one, no booking is theirs.
+            let Some(contact) = contact_id else {
                 return Ok(BookingList {
                     bookings: Vec::new(),
                     next_cursor: None,
                 });
-            }
-            (Reach::Contact(contact), BookingPageRequest::First { filter, .. }) => {
+            };
+            if let BookingPageRequest::First { filter, .. } = &mut page {
                 filter.contact_id = Some(*contact);
             }
-            _ => {}
         }
         let found = wix.query_bookings(&page).await?;
         Ok(BookingList {

@@ -5,9 +5,10 @@
 //! "limit":1..100, "offset"}`. Filters on other fields are refused; the filter sent to Wix is built by
 //! us. Each member comes back with the six fields an admin list shows, and nothing else.
 
+use wix_elevate::members::MemberQuery;
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::members::{Member, MemberQuery, MembersPage};
+use wix_elevate::wix::members::{Member, MembersPage};
 
 struct QueryMembers;
 
@@ -23,7 +24,7 @@ impl Endpoint for QueryMembers {
         _admin: AdminGrant,
         Json(query): Json<MemberQuery>,
     ) -> Result<MemberList, ApiError> {
-        let page = wix.query_members(&query).await?;
+        let page = wix.query_members(&query.to_query()).await?;
         Ok(MemberList::new(page, &query))
     }
 }

@@ -5,8 +5,9 @@
 //! here and ANDed with the rest; nothing in the request can name another field. The answer holds what a
 //! list screen needs; the buyer's email and member id only for an admin.
 
+use wix_elevate::orders::{self, OrderQuery};
 use wix_elevate::prelude::*;
-use wix_elevate::wix::orders::{Order, OrderPage, OrderQuery};
+use wix_elevate::wix::orders::{Order, OrderPage};
 
 struct QueryOrders;
 
@@ -23,8 +24,9 @@ impl Endpoint for QueryOrders {
         scope: OwnerScope,
         Json(query): Json<OrderQuery>,
     ) -> Result<OrderList, ApiError> {
-        let page = wix.search_orders(&query, scope.member()).await?;
-        Ok(OrderList::new(page, scope.member().is_none()))
+        let reach = Reach::of(&scope);
+        let page = orders::search(wix, &query, &reach).await?;
+        Ok(OrderList::new(page, reach.member().is_none()))
     }
 }
 

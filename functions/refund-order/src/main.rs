@@ -8,7 +8,8 @@
 use wix_elevate::idempotency::{self, RecordKey};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::billing::{PaymentShare, RefundRequest};
+use wix_elevate::refunds::{self, RefundRequest};
+use wix_elevate::wix::billing::PaymentShare;
 
 struct RefundOrder;
 
@@ -57,7 +58,7 @@ impl Endpoint for RefundOrder {
                 reason: body.reason.as_ref(),
                 notify_customer: body.notify_customer,
             };
-            let refund = wix.refund_order(&request).await?;
+            let refund = refunds::refund(wix, &request).await?;
             Ok(RefundReceipt {
                 refund_id: refund.refund_id,
                 order_id: body.order_id,

@@ -6,7 +6,7 @@
 //! RFC 3339, the end after the start, the zone an IANA name: anything else is a 400 before any Wix call.
 //! Canceled and declined bookings, and course bookings (Wix cannot move them), are refused with 409.
 
-use wix_elevate::bookings::{BookingView, Reach, write_booking};
+use wix_elevate::bookings::{BookingView, write_booking};
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{
     Booking, BookingChange, BookingStatus, NewSlot, ParticipantNotification, SlotTime,
@@ -68,7 +68,7 @@ impl Endpoint for RescheduleBooking {
         scope: OwnerScope,
         Json(input): Json<RescheduleRequest>,
     ) -> Result<BookingView, ApiError> {
-        let reach = Reach::of(wix, &scope).await?;
+        let reach = Reach::with_contact(wix, &scope).await?;
         write_booking(
             wix,
             &reach,

@@ -6,7 +6,8 @@
 
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
-use wix_elevate::wix::stores::{Catalog, InventoryUpdate, StockLevel};
+use wix_elevate::stores::InventoryUpdate;
+use wix_elevate::wix::stores::{Catalog, StockLevel};
 
 struct UpdateInventory;
 
@@ -19,7 +20,7 @@ impl Endpoint for UpdateInventory {
     type Output = StockUpdated;
 
     fn target(input: &Json<InventoryUpdate>) -> Option<String> {
-        Some(input.0.product_id.to_string())
+        Some(input.0.0.product_id.to_string())
     }
 
     async fn call(
@@ -27,7 +28,7 @@ impl Endpoint for UpdateInventory {
         _admin: AdminGrant,
         Json(update): Json<InventoryUpdate>,
     ) -> Result<StockUpdated, ApiError> {
-        Ok(wix.update_inventory(&update).await?.into())
+        Ok(wix.update_inventory(&update.0).await?.into())
     }
 }
 

@@ -46,27 +46,36 @@ enum CredentialKind {
     },
 }
 
-/// An `Authorization` value marked sensitive, so the HTTP stack never prints it.
-fn sensitive(value: &str) -> HeaderValue {
-    let mut header = HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static(""));
+/// An `Authorization` value marked sensitive, so the HTTP stack never prints it. A credential that is not
+/// a valid header value is an error, never an empty header.
+fn sensitive(value: &str) -> Result<HeaderValue, AuthError> {
+    let mut header = HeaderValue::from_str(value)
+        .ok()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| {
+            AuthError::CredentialUnusable("the admin credential is not a valid header value".into())
+        })?;
     header.set_sensitive(true);
-    header
+    Ok(header)
 }
 
 impl AdminCredential {
     /// Put the credential on a request: the bare token (as Wix's SDK sends it), or the API key plus the
     /// site it is bound to.
-    pub fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &*self.0 {
+    pub fn authorize(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, AuthError> {
+        Ok(match &*self.0 {
             CredentialKind::Token { token, .. } => {
-                request.header(AUTHORIZATION, sensitive(token.expose()))
+                request.header(AUTHORIZATION, sensitive(token.expose())?)
             }
             CredentialKind::ApiKey {
                 api_key, site_id, ..
             } => request
-                .header(AUTHORIZATION, sensitive(api_key.expose()))
+                .header(AUTHORIZATION, sensitive(api_key.expose())?)
                 .header("wix-site-id", site_id),
-        }
+        })
     }
 
     fn is_usable(&self, now: Instant) -> bool {
@@ -361,26 +370,25 @@ impl AdminAuth {
         let started = Instant::now();
         let unreachable =
             |e: reqwest::Error| AuthError::WixUnreachable(e.without_url().to_string());
-        let mut response = self
+        let response = self
             .http
             .post(&self.token_url)
             .json(&body)
             .send()
             .await
             .map_err(unreachable)?;
-        let status = response.status().as_u16();
-        let request_id = response
-            .headers()
-            .get("x-wix-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(|id| id.chars().take(128).collect::<String>());
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
-            if bytes.len() + chunk.len() > MAX_TOKEN_RESPONSE_BYTES {
-                return Err(AuthError::MintResponseMalformed("answer too large".into()));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+        let crate::Answer {
+            status,
+            request_id,
+            body: bytes,
+        } = crate::read_answer(response, MAX_TOKEN_RESPONSE_BYTES)
+            .await
+            .map_err(|e| match e {
+                crate::ReadError::Transport(e) => unreachable(e),
+                crate::ReadError::TooLarge { .. } => {
+                    AuthError::MintResponseMalformed("answer too large".into())
+                }
+            })?;
         if !(200..300).contains(&status) {
             let oauth_error = serde_json::from_slice::<OAuthErrorBody>(&bytes)
                 .ok()

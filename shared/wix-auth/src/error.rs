@@ -23,6 +23,8 @@ pub enum AuthError {
     WixUnreachable(String),
     #[error("Wix token endpoint answered with an unreadable body: {0}")]
     MintResponseMalformed(String),
+    #[error("the admin credential cannot be sent: {0}")]
+    CredentialUnusable(String),
 }
 
 impl AuthError {

@@ -26,3 +26,56 @@ pub fn wix_http_client() -> Result<reqwest::Client, reqwest::Error> {
         .user_agent(concat!("wix-elevate/", env!("CARGO_PKG_VERSION")))
         .build()
 }
+
+/// Longest `x-wix-request-id` kept: it goes into logs and audit lines.
+const REQUEST_ID_MAX_CHARS: usize = 128;
+
+/// One Wix answer read whole: its status, its `x-wix-request-id` and a body no larger than the cap the
+/// caller set (every Wix answer we ask for is a small JSON document).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Why an answer could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The connection failed while the body was arriving.
+    Transport(reqwest::Error),
+    /// The body grew past the cap.
+    TooLarge { cap: usize },
+}
+
+/// Reads `response` into an [`Answer`], refusing bodies over `cap` bytes without buffering them.
+pub async fn read_answer(mut response: reqwest::Response, cap: usize) -> Result<Answer, ReadError> {
+    let status = response.status().as_u16();
+    let request_id = request_id(response.headers());
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(ReadError::TooLarge { cap });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status,
+        request_id,
+        body,
+    })
+}
+
+/// The `x-wix-request-id` header, if it is text, cut to a length fit for a log line.
+pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("x-wix-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(REQUEST_ID_MAX_CHARS).collect())
+}

@@ -13,6 +13,6 @@ mod source;
 
 pub use admin::{AdminAuth, AdminCredential, AdminStats};
 pub use error::AuthError;
-pub use http::wix_http_client;
+pub use http::{Answer, ReadError, read_answer, request_id, wix_http_client};
 pub use secret::{Secret, WixCredentials};
 pub use source::SecretSource;

@@ -1,40 +1,36 @@
-//! What the bookings functions share: which bookings a caller reaches, the revision loop every booking
-//! write runs, and the view of a booking a caller gets back.
+//! What the bookings functions share: the caller-facing request parts, the revision loop every booking
+//! write runs (with ownership from [`crate::ownership`]), and the view of a booking a caller gets back.
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::OwnerScope;
-use crate::wix::bookings::{Booking, BookingChange, BookingStatus, ParticipantNotification};
+use crate::ownership::Reach;
+use crate::values::Text;
+use crate::wix::bookings::{
+    Booking, BookingChange, BookingStatus, MESSAGE_MAX_CHARS, ParticipantNotification,
+};
 use crate::{ApiError, Wix, WixError, WixId};
 
-/// The bookings a caller may act on or see, decided from Wix data fetched with elevation, never from the
-/// request: an admin reaches every booking; a member the bookings made by their own Wix contact.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reach {
-    Every,
-    Contact(WixId),
-    /// A member Wix has no contact for: no booking is theirs.
-    Nothing,
-}
-
-impl Reach {
-    pub async fn of(wix: &Wix, scope: &OwnerScope) -> Result<Reach, ApiError> {
-        let Some(member_id) = scope.member() else {
-            return Ok(Reach::Every);
-        };
-        match wix.get_member(member_id).await {
-            Ok(member) => Ok(member.contact_id.map_or(Reach::Nothing, Reach::Contact)),
-            Err(e) if e.status() == Some(404) => Ok(Reach::Nothing),
-            Err(e) => Err(e.into()),
+/// A caller's `participantNotification`: Wix's shape, but a message without `notifyParticipants: true`
+/// is refused, since Wix would silently drop it.
+impl<'de> Deserialize<'de> for ParticipantNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        struct RawNotification {
+            #[serde(default)]
+            notify_participants: bool,
+            message: Option<Text<MESSAGE_MAX_CHARS>>,
         }
-    }
-
-    pub fn covers(&self, booking: &Booking) -> bool {
-        match self {
-            Reach::Every => true,
-            Reach::Contact(contact) => booking.contact_id() == Some(*contact),
-            Reach::Nothing => false,
+        let raw = RawNotification::deserialize(d)?;
+        if raw.message.is_some() && !raw.notify_participants {
+            return Err(serde::de::Error::custom(
+                "a message is only sent with notifyParticipants: true",
+            ));
         }
+        Ok(ParticipantNotification {
+            notify_participants: raw.notify_participants,
+            message: raw.message,
+        })
     }
 }
 
@@ -67,11 +63,7 @@ pub async fn write_booking(
             .find_booking(id)
             .await?
             .ok_or(ApiError::NotFound("there is no booking with this id"))?;
-        if !reach.covers(&booking) {
-            return Err(ApiError::Forbidden(
-                "a member may only act on their own bookings",
-            ));
-        }
+        reach.ensure(&booking)?;
         allowed(&booking)?;
         let revision = booking.revision.as_deref().ok_or_else(|| {
             tracing::error!(booking_id = %id, "Wix sent a booking without a revision");
@@ -132,6 +124,38 @@ impl From<Booking> for BookingView {
             start_date: slot.start_date.or(booking.start_date),
             end_date: slot.end_date.or(booking.end_date),
             timezone: slot.timezone,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    #[test]
+    fn a_message_needs_notify_participants_and_fits_the_cap() {
+        let parse = |v: Value| serde_json::from_value::<ParticipantNotification>(v);
+        assert_eq!(
+            serde_json::to_value(
+                parse(json!({ "notifyParticipants": true, "message": "See you" })).unwrap()
+            )
+            .unwrap(),
+            json!({ "notifyParticipants": true, "message": "See you" })
+        );
+        assert_eq!(
+            serde_json::to_value(parse(json!({})).unwrap()).unwrap(),
+            json!({ "notifyParticipants": false })
+        );
+        let long = "x".repeat(MESSAGE_MAX_CHARS + 1);
+        for bad in [
+            json!({ "message": "hi" }),
+            json!({ "notifyParticipants": false, "message": "hi" }),
+            json!({ "notifyParticipants": true, "message": long }),
+            json!({ "notifyParticipants": true, "sms": true }),
+        ] {
+            assert!(parse(bad.clone()).is_err(), "{bad}");
         }
     }
 }

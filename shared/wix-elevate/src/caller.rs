@@ -10,7 +10,7 @@ use quick_cache::sync::Cache;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::wix::{WixError, backoff, header_text, read_capped, transport_error};
+use crate::wix::{WixError, backoff, read_capped, transport_error};
 use crate::{ApiError, Config, WixId};
 
 /// Verified identities held at once; beyond this the least recently used are dropped.
@@ -153,17 +153,15 @@ impl CallerVerifier {
                 .send()
                 .await
                 .map_err(transport_error)?;
-            let status = response.status().as_u16();
-            let request_id = header_text(response.headers(), "x-wix-request-id");
-            let bytes = read_capped(response).await?;
-            if status == 200 {
-                return serde_json::from_slice::<TokenInfo>(&bytes)
-                    .map_err(|e| WixError::Malformed(format!("token-info ({:?})", e.classify())));
+            let answer = read_capped(response).await?;
+            if answer.status == 200 {
+                return serde_json::from_slice::<TokenInfo>(&answer.body)
+                    .map_err(|e| WixError::Unreadable(format!("token-info ({:?})", e.classify())));
             }
             Err(WixError::Status {
-                status,
+                status: answer.status,
                 code: None,
-                request_id,
+                request_id: answer.request_id,
             })
         };
         let answer = ask

@@ -91,7 +91,10 @@ impl From<crate::wix::WixError> for ApiError {
             ) => ApiError::Unavailable,
             WixError::Auth(_) => ApiError::BadGateway,
             WixError::Timeout => ApiError::GatewayTimeout,
-            WixError::Unreachable(_) | WixError::Malformed(_) => ApiError::BadGateway,
+            WixError::Unreachable(_)
+            | WixError::NotSent(_)
+            | WixError::Transport(_)
+            | WixError::Unreadable(_) => ApiError::BadGateway,
             WixError::Status { status, .. } => match status {
                 400 => ApiError::bad_request("Wix rejected the request as invalid"),
                 404 => ApiError::NotFound("the requested Wix resource does not exist"),

@@ -215,13 +215,12 @@ impl From<ApiError> for Failure {
 
 impl Failure {
     /// Classify a failed effectful Wix call: an answer below 500 means Wix refused it and nothing
-    /// happened; a request that never left did nothing; a 5xx, a timeout or an unreadable answer may
-    /// hide a success.
+    /// happened; a request that never left (or was never built) did nothing; a 5xx, a timeout, a
+    /// connection lost mid-request or an unreadable answer may hide a success.
     pub fn of_effect(error: WixError, api_error: impl FnOnce(WixError) -> ApiError) -> Self {
         let nothing_done = match &error {
             WixError::Status { status, .. } => *status < 500,
-            WixError::Auth(_) | WixError::Unreachable(_) => true,
-            WixError::Timeout | WixError::Malformed(_) => false,
+            other => other.never_reached_wix(),
         };
         let api_error = api_error(error);
         if nothing_done {

@@ -18,10 +18,15 @@ mod ids;
 pub mod image;
 mod input;
 mod logging;
+pub mod members;
 pub mod money;
+pub mod orders;
+pub mod ownership;
 mod pipeline;
 pub mod policy;
 mod problem;
+pub mod refunds;
+pub mod stores;
 pub mod values;
 pub mod wix;
 
@@ -33,7 +38,9 @@ pub use ids::{IdError, WixId};
 pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};
 pub use money::Amount;
 pub use pipeline::{Endpoint, serve};
-pub use values::{Cursor, Email, PageLimit, Phone, Text, TimeZoneName, Timestamp, ValueError};
+pub use values::{
+    Cursor, Email, PageLimit, Phone, SortOrder, Text, TimeZoneName, Timestamp, ValueError,
+};
 pub use wix::{Repeat, Wix, WixError, WixPath};
 
 /// The error type `main` returns (from the Lambda runtime).
@@ -41,7 +48,8 @@ pub use lambda_http::Error;
 
 /// What a function's `main.rs` needs.
 pub mod prelude {
-    pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor, Member, OwnerScope};
+    pub use crate::ownership::{OwnerScope, Reach};
+    pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor};
     pub use crate::values::{
         Count, Cursor, Email, HttpsUrl, List, PageLimit, Phone, Text, TextBlock, TimeZoneName,
         Timestamp,

@@ -22,9 +22,11 @@ use crate::{ApiError, CallerVerifier, Config, Input, Subject, Wix};
 
 /// The admin token minted at cold start gets this long before the function starts without one.
 const WARM_BUDGET: Duration = Duration::from_secs(3);
-/// A request never runs longer than this, nor closer than [`DEADLINE_MARGIN`] to Lambda's deadline.
-const MAX_REQUEST_BUDGET: Duration = Duration::from_secs(25);
+/// A request ends this long before Lambda's deadline, so the answer (a 504 at worst) still goes out.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+/// The budget when the runtime gives no usable deadline (`cargo lambda watch`): the template's 10 s
+/// function timeout less the margin.
+const NO_DEADLINE_BUDGET: Duration = Duration::from_millis(9_500);
 
 /// One elevated endpoint, declared by its function's `main.rs`.
 pub trait Endpoint: Send + Sync + 'static {
@@ -157,8 +159,8 @@ impl App {
         let budget = request
             .lambda_context_ref()
             .and_then(|c| time_left(c.deadline))
-            .map_or(MAX_REQUEST_BUDGET, |left| {
-                left.saturating_sub(DEADLINE_MARGIN).min(MAX_REQUEST_BUDGET)
+            .map_or(NO_DEADLINE_BUDGET, |left| {
+                left.saturating_sub(DEADLINE_MARGIN)
             });
         let outcome = tokio::time::timeout(budget, self.run::<E>(&request, &mut audit))
             .await

@@ -2,13 +2,12 @@
 //! on the verified caller and hands the resulting grant to the function. No grant, no Wix call: the
 //! default is deny.
 
+pub use crate::ownership::OwnerScope;
 use crate::{ApiError, Caller, Config, Subject, WixId};
 
 pub trait Policy: Send + Sync + 'static {
     /// What the function learns about the caller once allowed.
     type Grant: Send;
-    /// For docs and logs.
-    const NAME: &'static str;
     fn authorize(caller: &Caller, config: &Config) -> Result<Self::Grant, ApiError>;
 }
 
@@ -39,25 +38,10 @@ pub struct AnyVisitor;
 
 impl Policy for AnyVisitor {
     type Grant = Subject;
-    const NAME: &'static str = "AnyVisitor";
     fn authorize(caller: &Caller, config: &Config) -> Result<Subject, ApiError> {
         match &caller.subject {
             Subject::Iam { .. } if admin(caller, config).is_none() => Err(NOT_ALLOWED),
             subject => Ok(subject.clone()),
-        }
-    }
-}
-
-/// A logged-in member of this site.
-pub struct Member;
-
-impl Policy for Member {
-    type Grant = WixId;
-    const NAME: &'static str = "Member";
-    fn authorize(caller: &Caller, _config: &Config) -> Result<WixId, ApiError> {
-        match &caller.subject {
-            Subject::Member { member_id } => Ok(*member_id),
-            _ => Err(ApiError::Forbidden("only a logged-in member may do this")),
         }
     }
 }
@@ -67,47 +51,17 @@ pub struct Admin;
 
 impl Policy for Admin {
     type Grant = AdminGrant;
-    const NAME: &'static str = "Admin";
     fn authorize(caller: &Caller, config: &Config) -> Result<AdminGrant, ApiError> {
         admin(caller, config).ok_or(ApiError::Forbidden("only an admin may do this"))
     }
 }
 
 /// An admin, or a member acting on what is theirs. Which resources are the member's is decided by the
-/// function from Wix data fetched with elevation, through [`OwnerScope::ensure_owner`] or by scoping a
-/// query to [`OwnerScope::member`].
+/// function from Wix data fetched with elevation, through [`crate::ownership::Reach`].
 pub struct AdminOrOwner;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OwnerScope {
-    Admin(AdminGrant),
-    Member(WixId),
-}
-
-impl OwnerScope {
-    /// Allowed if an admin, or if `owner` is the calling member.
-    pub fn ensure_owner(&self, owner: &WixId) -> Result<(), ApiError> {
-        match self {
-            OwnerScope::Admin(_) => Ok(()),
-            OwnerScope::Member(member_id) if member_id == owner => Ok(()),
-            OwnerScope::Member(_) => Err(ApiError::Forbidden(
-                "a member may only act on what is theirs",
-            )),
-        }
-    }
-
-    /// The member whose resources a query must be limited to; `None` for an admin.
-    pub fn member(&self) -> Option<&WixId> {
-        match self {
-            OwnerScope::Admin(_) => None,
-            OwnerScope::Member(member_id) => Some(member_id),
-        }
-    }
-}
 
 impl Policy for AdminOrOwner {
     type Grant = OwnerScope;
-    const NAME: &'static str = "AdminOrOwner";
     fn authorize(caller: &Caller, config: &Config) -> Result<OwnerScope, ApiError> {
         if let Some(grant) = admin(caller, config) {
             return Ok(OwnerScope::Admin(grant));
@@ -162,7 +116,6 @@ mod tests {
     #[test]
     fn a_visitor_is_not_a_member_or_an_admin() {
         assert!(AnyVisitor::authorize(&visitor(), &config()).is_ok());
-        assert!(Member::authorize(&visitor(), &config()).is_err());
         assert!(Admin::authorize(&visitor(), &config()).is_err());
         assert!(AdminOrOwner::authorize(&visitor(), &config()).is_err());
     }
@@ -175,28 +128,6 @@ mod tests {
             OwnerScope::Member(WixId::parse(MEMBER_ID).unwrap())
         );
         assert!(Admin::authorize(&member(ADMIN_ID), &config()).is_ok());
-    }
-
-    #[test]
-    fn a_member_may_act_only_on_what_is_theirs() {
-        let scope = AdminOrOwner::authorize(&member(MEMBER_ID), &config()).unwrap();
-        assert!(
-            scope
-                .ensure_owner(&WixId::parse(MEMBER_ID).unwrap())
-                .is_ok()
-        );
-        assert!(
-            scope
-                .ensure_owner(&WixId::parse(ADMIN_ID).unwrap())
-                .is_err()
-        );
-        let admin = AdminOrOwner::authorize(&member(ADMIN_ID), &config()).unwrap();
-        assert!(
-            admin
-                .ensure_owner(&WixId::parse(MEMBER_ID).unwrap())
-                .is_ok()
-        );
-        assert_eq!(admin.member(), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `application/problem+json` responses (RFC 9457) with the request id.
 
+use http::HeaderValue;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use lambda_http::{Body, Response};
 use serde::Serialize;
@@ -29,21 +30,25 @@ pub(crate) fn problem_response(error: &ApiError, request_id: &str) -> Response<B
         detail,
         request_id,
     };
-    let mut builder = with_common_headers(Response::builder().status(status), request_id)
-        .header(CONTENT_TYPE, "application/problem+json");
+    // A problem document of our own fields always serializes; the fallback only keeps this total.
+    let json = serde_json::to_string(&body).unwrap_or_else(|_| String::from("{}"));
+    let mut response = answer(status, json, "application/problem+json", request_id);
+    let headers = response.headers_mut();
     match error {
-        ApiError::MethodNotAllowed { allowed } => builder = builder.header(ALLOW, allowed.as_str()),
-        ApiError::TooManyRequests { retry_after_secs } => {
-            builder = builder.header(RETRY_AFTER, *retry_after_secs)
+        ApiError::MethodNotAllowed { allowed } => {
+            if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
+                headers.insert(ALLOW, value);
+            }
         }
-        ApiError::RateLimited | ApiError::Unavailable => builder = builder.header(RETRY_AFTER, 5),
+        ApiError::TooManyRequests { retry_after_secs } => {
+            headers.insert(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        ApiError::RateLimited | ApiError::Unavailable => {
+            headers.insert(RETRY_AFTER, HeaderValue::from(5u64));
+        }
         _ => {}
     }
-    builder
-        .body(Body::Text(
-            serde_json::to_string(&body).expect("problem serializes"),
-        ))
-        .expect("static headers are valid")
+    response
 }
 
 pub(crate) fn json_response(
@@ -51,19 +56,48 @@ pub(crate) fn json_response(
     body: String,
     request_id: &str,
 ) -> Response<Body> {
-    with_common_headers(Response::builder().status(status), request_id)
-        .header(CONTENT_TYPE, "application/json")
-        .body(Body::Text(body))
-        .expect("static headers are valid")
+    answer(status, body, "application/json", request_id)
 }
 
-/// Answers are per caller: never cached by anything in between.
-fn with_common_headers(
-    builder: http::response::Builder,
+/// Every answer: per caller, so never cached by anything in between, and carrying its request id. Built
+/// without a fallible builder: a request id that is no header value (it comes from the runtime) is left
+/// out of the headers rather than turned into a panic, which the release profile makes an abort.
+fn answer(
+    status: http::StatusCode,
+    body: String,
+    content_type: &'static str,
     request_id: &str,
-) -> http::response::Builder {
-    builder
-        .header(CACHE_CONTROL, "no-store")
-        .header("x-content-type-options", "nosniff")
-        .header("x-request-id", request_id)
+) -> Response<Body> {
+    let mut response = Response::new(Body::Text(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", id);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_id_that_is_no_header_value_still_gets_a_problem_answer() {
+        let response = problem_response(&ApiError::Unavailable, "bad\nid");
+        assert_eq!(response.status(), 503);
+        assert!(response.headers().get("x-request-id").is_none());
+        assert_eq!(response.headers()[RETRY_AFTER], "5");
+        let Body::Text(body) = response.body() else {
+            panic!("a text body")
+        };
+        let problem: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(problem["requestId"], "bad\nid");
+        assert_eq!(problem["status"], 503);
+    }
 }

@@ -258,6 +258,16 @@ impl Default for PageLimit {
     }
 }
 
+/// Which way a query sorts its one sort field: `"ASC"` or `"DESC"` (the default: newest first), in the
+/// caller's request and on the wire alike.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SortOrder {
+    Asc,
+    #[default]
+    Desc,
+}
+
 /// An IANA time zone name (`Europe/Lisbon`), checked against the tz database bundled into the binary
 /// and kept in its canonical spelling. Offsets (`+01:00`) and abbreviations that are not zone names are
 /// refused.

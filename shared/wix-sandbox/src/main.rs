@@ -1,16 +1,20 @@
 //! `wix-sandbox [--port N] [--catalog v1|v3]`: serves the fake Wix API on 127.0.0.1 until killed.
+//! `wix-sandbox --print-seed`: prints the seed values the dev scripts need as one JSON document, and exits.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use wix_sandbox::{CatalogVersion, Sandbox, SandboxState, seed};
+use serde_json::{Value, json};
+use wix_sandbox::{CatalogVersion, Sandbox, SandboxState, SeedMember, seed};
 
 const DEFAULT_PORT: u16 = 9100;
-const USAGE: &str = "usage: wix-sandbox [--port N] [--catalog v1|v3]   (defaults: port 9100, catalog v3; binds 127.0.0.1 only)";
+const USAGE: &str = "usage: wix-sandbox [--port N] [--catalog v1|v3]   (defaults: port 9100, catalog v3; binds 127.0.0.1 only)
+       wix-sandbox --print-seed                   (the seed's ids, client and members as JSON on stdout)";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Command {
     Serve { port: u16, catalog: CatalogVersion },
+    PrintSeed,
     Help,
 }
 
@@ -31,6 +35,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
         };
         match name.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
+            "--print-seed" if inline.is_none() => return Ok(Command::PrintSeed),
             "--port" => {
                 let value = value()?;
                 port = value
@@ -59,6 +64,7 @@ async fn main() -> ExitCode {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
+        Ok(Command::PrintSeed) => return print_seed(),
         Err(message) => {
             eprintln!("wix-sandbox: {message}\n{USAGE}");
             return ExitCode::from(2);
@@ -84,6 +90,54 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("wix-sandbox: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The seed values scripts and people need to talk to the sandbox, as one JSON document: scripts read this
+/// instead of parsing `seed.rs`. Members are keyed by their `seed.rs` constant in camelCase
+/// (`ADMIN` -> `admin`, `SECOND_MEMBER` -> `secondMember`).
+fn seed_document() -> Value {
+    let member = |m: &SeedMember| {
+        json!({
+            "id": m.id,
+            "contactId": m.contact_id,
+            "loginEmail": m.login_email,
+            "nickname": m.nickname,
+            "status": m.status.as_str(),
+            "refreshToken": m.refresh_token,
+            "createdDate": m.created_date,
+        })
+    };
+    json!({
+        "siteId": seed::SITE_ID,
+        "clientId": seed::CLIENT_ID,
+        "clientSecret": seed::CLIENT_SECRET,
+        "apiKey": seed::API_KEY,
+        "otherSiteId": seed::OTHER_SITE_ID,
+        "otherClientId": seed::OTHER_CLIENT_ID,
+        "otherClientSecret": seed::OTHER_CLIENT_SECRET,
+        "tokenTtlSeconds": seed::TOKEN_TTL_SECONDS,
+        "defaultCatalog": seed::DEFAULT_CATALOG.as_str(),
+        "uploadCollectionId": seed::UPLOAD_COLLECTION_ID,
+        "adminMemberIds": [seed::ADMIN.id],
+        "members": {
+            "admin": member(&seed::ADMIN),
+            "member": member(&seed::MEMBER),
+            "secondMember": member(&seed::SECOND_MEMBER),
+            "pending": member(&seed::PENDING),
+            "blocked": member(&seed::BLOCKED),
+        },
+    })
+}
+
+fn print_seed() -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{:#}", seed_document()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("wix-sandbox: cannot write to stdout: {error}");
             ExitCode::FAILURE
         }
     }
@@ -116,6 +170,31 @@ mod tests {
             parse(&["--catalog=v3", "--port", "1"]),
             serve(1, CatalogVersion::V3)
         );
+    }
+
+    #[test]
+    fn print_seed_is_a_command_of_its_own() {
+        assert_eq!(parse(&["--print-seed"]), Ok(Command::PrintSeed));
+        assert!(parse(&["--print-seed=yes"]).is_err());
+    }
+
+    #[test]
+    fn the_printed_seed_holds_what_the_scripts_read() {
+        let seed = seed_document();
+        assert_eq!(seed["clientId"], seed::CLIENT_ID);
+        assert_eq!(seed["clientSecret"], seed::CLIENT_SECRET);
+        assert_eq!(seed["siteId"], seed::SITE_ID);
+        assert_eq!(seed["adminMemberIds"], json!([seed::ADMIN.id]));
+        assert_eq!(seed["members"]["admin"]["id"], seed::ADMIN.id);
+        assert_eq!(
+            seed["members"]["member"]["refreshToken"],
+            seed::MEMBER.refresh_token
+        );
+        let members = seed["members"].as_object().unwrap();
+        assert_eq!(members.len(), seed::MEMBERS.len());
+        for m in seed::MEMBERS {
+            assert!(members.values().any(|v| v["id"] == m.id), "{m:?} missing");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The sandbox's fixed seed data. Every value is a constant so that tests and the README can name
-//! them; `POST /_sandbox/reset` brings the sandbox back to exactly this state. Keep each `&str`
-//! const and member field on one line: the dev scripts read values straight from this file.
+//! them; `POST /_sandbox/reset` brings the sandbox back to exactly this state. The dev scripts read
+//! the values they need from `wix-sandbox --print-seed` (`src/main.rs`), never from this file.
 
 use serde_json::{Value, json};
 

@@ -264,6 +264,7 @@ async fn an_api_key_credential_carries_the_key_and_its_site() {
             "{}/site-properties/v4/properties",
             sandbox.base_url
         )))
+        .unwrap()
         .build()
         .unwrap();
     assert_eq!(request.headers()["authorization"], seed::API_KEY);
@@ -353,4 +354,21 @@ async fn a_request_cancelled_during_a_mint_leaves_the_provider_usable() {
     control(&sandbox, "latency", serde_json::json!({ "ms": 0 })).await;
     auth.credential().await.expect("the next caller mints");
     assert!(auth.credential().await.is_ok());
+}
+
+#[test]
+fn a_credential_that_is_no_header_value_is_an_error_not_an_empty_header() {
+    let http = crate::wix_http_client().unwrap();
+    for bad in ["", "token\nx-injected: 1"] {
+        let credential = AdminCredential(Arc::new(CredentialKind::Token {
+            token: crate::Secret::new(bad.to_owned()),
+            minted_at: Instant::now(),
+            usable_until: Instant::now() + Duration::from_secs(60),
+        }));
+        let refused = credential.authorize(http.get("https://www.wixapis.com/x"));
+        assert!(
+            matches!(refused, Err(AuthError::CredentialUnusable(_))),
+            "{bad:?}"
+        );
+    }
 }

@@ -302,6 +302,7 @@ fn wix_refusals_did_nothing_but_timeouts_and_5xx_may_have() {
         status(428),
         status(429),
         WixError::Unreachable("refused".into()),
+        WixError::NotSent("a body that does not encode".into()),
     ] {
         assert!(matches!(
             Failure::of_effect(nothing, to_api),
@@ -312,7 +313,8 @@ fn wix_refusals_did_nothing_but_timeouts_and_5xx_may_have() {
         status(500),
         status(503),
         WixError::Timeout,
-        WixError::Malformed("cut".into()),
+        WixError::Transport("connection reset mid-request".into()),
+        WixError::Unreadable("cut".into()),
     ] {
         assert!(matches!(
             Failure::of_effect(maybe, to_api),

@@ -1,23 +1,17 @@
-//! eCommerce order billing (`ecom/v1/order-billing`, wix-api.md §7): refundability, then refunds.
-//!
-//! [`Wix::refund_order`] asks Wix what each payment can still refund, refuses an amount above the total
-//! before anything is sent, splits the amount over the automatically refundable payments, and sends one
-//! `refund-payments` call, never repeated. Its failures say whether the refund may have happened
-//! ([`Failure`]), so an idempotency key is freed or burned accordingly.
+//! eCommerce order billing (`ecom/v1/order-billing`, wix-api.md §7): refundability, then refunds, as
+//! Wix takes and answers them. How an amount is split and what a failure means is [`crate::refunds`].
 //!
 //! The per-payment shape of Get Order Refundability is read leniently: an entry is automatically
 //! refundable when it has a `refundable` member (not `false`); what it can still refund is
 //! `payment.monetary.maxRefund.amount`. Manually refundable and non-refundable payments are left out.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::{Repeat, Wix, WixPath};
-use crate::idempotency::Failure;
+use super::{Repeat, Wix, WixError, WixPath};
+use crate::WixId;
 use crate::money::{Amount, parse_wix_amount};
-use crate::values::Text;
-use crate::{ApiError, WixId};
 
 /// A payment Wix can refund automatically, and how much of it is left.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,23 +26,6 @@ pub struct RefundablePayment {
 pub struct PaymentShare {
     pub payment_id: String,
     pub amount: Amount,
-}
-
-/// A refund Wix made.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refund {
-    pub refund_id: Option<String>,
-    pub amount: Amount,
-    pub payments: Vec<PaymentShare>,
-}
-
-/// What to refund.
-#[derive(Clone, Debug)]
-pub struct RefundRequest<'a> {
-    pub order_id: WixId,
-    pub amount: Amount,
-    pub reason: Option<&'a Text<200>>,
-    pub notify_customer: bool,
 }
 
 #[derive(Deserialize)]
@@ -96,46 +73,23 @@ struct RefundId {
     id: Option<String>,
 }
 
-/// Split `amount` over `payments` in Wix's order, each up to what it can still refund (in whole cents).
-/// `Err` carries the most that can be refunded when that is less than `amount`.
-pub fn allocate(
-    payments: &[RefundablePayment],
-    amount: Amount,
-) -> Result<Vec<PaymentShare>, Decimal> {
-    let cents = |d: Decimal| d.round_dp_with_strategy(2, RoundingStrategy::ToZero);
-    let available: Decimal = payments.iter().map(|p| cents(p.available)).sum();
-    if amount.decimal() > available {
-        return Err(available);
-    }
-    let mut left = amount.decimal();
-    let mut shares = Vec::new();
-    for payment in payments {
-        if left.is_zero() {
-            break;
-        }
-        let part = left.min(cents(payment.available));
-        if let Some(part_amount) = Amount::from_decimal(part) {
-            shares.push(PaymentShare {
-                payment_id: payment.payment_id.clone(),
-                amount: part_amount,
-            });
-            left -= part;
-        }
-    }
-    Ok(shares)
-}
-
-fn refund_body(request: &RefundRequest<'_>, shares: &[PaymentShare]) -> Value {
+/// `POST /ecom/v1/order-billing/refund-payments`: each share from its payment, the customer told or not.
+fn refund_body(
+    order_id: &WixId,
+    shares: &[PaymentShare],
+    reason: Option<&str>,
+    notify_customer: bool,
+) -> Value {
     let refunds: Vec<Value> = shares
         .iter()
         .map(|s| json!({ "paymentId": s.payment_id, "amount": { "amount": s.amount }, "externalRefund": false }))
         .collect();
     let mut body = json!({
-        "orderId": request.order_id,
+        "orderId": order_id,
         "paymentRefunds": refunds,
-        "sideEffects": { "notifications": { "sendCustomerEmail": request.notify_customer } },
+        "sideEffects": { "notifications": { "sendCustomerEmail": notify_customer } },
     });
-    if let Some(reason) = request.reason {
+    if let Some(reason) = reason {
         body["customerReason"] = json!(reason);
     }
     body
@@ -146,7 +100,7 @@ impl Wix {
     pub async fn refundable_payments(
         &self,
         order_id: &WixId,
-    ) -> Result<Vec<RefundablePayment>, super::WixError> {
+    ) -> Result<Vec<RefundablePayment>, WixError> {
         let path = WixPath::new("/ecom/v1/order-billing/get-order-refundability");
         // A read, even though it is a POST.
         let answer: RefundabilityAnswer = self
@@ -159,95 +113,34 @@ impl Wix {
             .collect())
     }
 
-    /// Refund `request.amount` of an order; see the module docs.
-    pub async fn refund_order(&self, request: &RefundRequest<'_>) -> Result<Refund, Failure> {
-        let payments = self
-            .refundable_payments(&request.order_id)
-            .await
-            .map_err(|e| match e.status() {
-                Some(404) => ApiError::NotFound("no such order"),
-                _ => e.into(),
-            })?;
-        let shares = allocate(&payments, request.amount).map_err(|available| {
-            ApiError::Unprocessable(if available.is_zero() {
-                "nothing in this order can be refunded automatically".into()
-            } else {
-                format!(
-                    "at most {} can be refunded",
-                    Amount::from_decimal(available)
-                        .map_or_else(|| available.to_string(), |a| a.to_string())
-                )
-            })
-        })?;
+    /// Refund `shares` of an order; returns Wix's refund id. Never repeated.
+    pub async fn refund_payments(
+        &self,
+        order_id: &WixId,
+        shares: &[PaymentShare],
+        reason: Option<&str>,
+        notify_customer: bool,
+    ) -> Result<Option<String>, WixError> {
         let path = WixPath::new("/ecom/v1/order-billing/refund-payments");
-        let answer: RefundAnswer = self
-            .post(&path, &refund_body(request, &shares), Repeat::Once)
-            .await
-            .map_err(|e| {
-                Failure::of_effect(e, |e| match e.status() {
-                    Some(404) => ApiError::NotFound("no such order or payment"),
-                    Some(400) => ApiError::Unprocessable("Wix refused the refund amount".into()),
-                    Some(409 | 428) => {
-                        ApiError::Conflict("the payment can no longer be refunded".into())
-                    }
-                    _ => e.into(),
-                })
-            })?;
-        Ok(Refund {
-            refund_id: answer
-                .refund
-                .and_then(|r| r.id)
-                .map(|id| id.chars().take(64).collect()),
-            amount: request.amount,
-            payments: shares,
-        })
+        let body = refund_body(order_id, shares, reason, notify_customer);
+        let answer: RefundAnswer = self.post(&path, &body, Repeat::Once).await?;
+        Ok(answer
+            .refund
+            .and_then(|r| r.id)
+            .map(|id| id.chars().take(64).collect()))
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn payment(id: &str, available: &str) -> RefundablePayment {
+    /// A refundable payment for tests: an id and what it has left.
+    pub(crate) fn payment(id: &str, available: &str) -> RefundablePayment {
         RefundablePayment {
             payment_id: id.into(),
             available: available.parse().unwrap(),
         }
-    }
-
-    fn amount(text: &str) -> Amount {
-        Amount::parse(text).unwrap()
-    }
-
-    #[test]
-    fn a_refund_is_split_over_payments_in_order_and_never_above_what_is_left() {
-        let payments = [payment("a", "10.00"), payment("b", "25.005")];
-        assert_eq!(
-            allocate(&payments, amount("4")).unwrap(),
-            [PaymentShare {
-                payment_id: "a".into(),
-                amount: amount("4")
-            }]
-        );
-        assert_eq!(
-            allocate(&payments, amount("30.50")).unwrap(),
-            [
-                PaymentShare {
-                    payment_id: "a".into(),
-                    amount: amount("10")
-                },
-                PaymentShare {
-                    payment_id: "b".into(),
-                    amount: amount("20.50")
-                },
-            ]
-        );
-        assert_eq!(allocate(&payments, amount("35.00")).unwrap().len(), 2);
-        assert_eq!(
-            allocate(&payments, amount("35.01")),
-            Err("35.00".parse().unwrap())
-        );
-        assert_eq!(allocate(&[], amount("1")), Err(Decimal::ZERO));
     }
 
     #[test]
@@ -273,19 +166,13 @@ mod tests {
 
     #[test]
     fn the_refund_body_names_payments_amounts_and_side_effects() {
-        let reason = Text::<200>::parse("damaged in transit").unwrap();
-        let request = RefundRequest {
-            order_id: WixId::parse("189589e1-57a5-418c-9deb-3a06be4cb61c").unwrap(),
-            amount: amount("10"),
-            reason: Some(&reason),
-            notify_customer: true,
-        };
+        let order_id = WixId::parse("189589e1-57a5-418c-9deb-3a06be4cb61c").unwrap();
         let shares = [PaymentShare {
             payment_id: "a".into(),
-            amount: amount("10"),
+            amount: Amount::parse("10").unwrap(),
         }];
         assert_eq!(
-            refund_body(&request, &shares),
+            refund_body(&order_id, &shares, Some("damaged in transit"), true),
             json!({
                 "orderId": "189589e1-57a5-418c-9deb-3a06be4cb61c",
                 "paymentRefunds": [{ "paymentId": "a", "amount": { "amount": "10.00" }, "externalRefund": false }],

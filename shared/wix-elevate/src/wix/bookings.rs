@@ -3,8 +3,9 @@
 //! booking is read with an id filter).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
+use super::filter::Filter;
 use super::{Repeat, Wix, WixError, WixPath};
 use crate::{Cursor, PageLimit, Text, TimeZoneName, Timestamp, WixId};
 
@@ -121,33 +122,18 @@ pub struct BookingFilter {
 }
 
 impl BookingFilter {
-    /// Wix's filter object. Dates go in UTC, as Wix requires in filters.
-    pub fn to_wix(&self) -> Value {
-        let mut filter = Map::new();
-        let eq = |id: &WixId| json!({ "$eq": id });
-        if let Some(id) = &self.id {
-            filter.insert("id".into(), eq(id));
-        }
-        if let Some(contact) = &self.contact_id {
-            filter.insert("contactDetails.contactId".into(), eq(contact));
-        }
-        if !self.statuses.is_empty() {
-            filter.insert("status".into(), json!({ "$in": self.statuses }));
-        }
-        let mut start = Map::new();
-        if let Some(from) = &self.start_from {
-            start.insert("$gte".into(), json!(from));
-        }
-        if let Some(before) = &self.start_before {
-            start.insert("$lt".into(), json!(before));
-        }
-        if !start.is_empty() {
-            filter.insert("startDate".into(), Value::Object(start));
-        }
-        if let Some(service) = &self.service_id {
-            filter.insert("bookedEntity.item.slot.serviceId".into(), eq(service));
-        }
-        Value::Object(filter)
+    /// Wix's filter. Dates go in UTC, as Wix requires in filters.
+    pub fn to_filter(&self) -> Filter {
+        Filter::new()
+            .eq_some("id", self.id.as_ref())
+            .eq_some("contactDetails.contactId", self.contact_id.as_ref())
+            .one_of("status", &self.statuses)
+            .range(
+                "startDate",
+                self.start_from.as_ref(),
+                self.start_before.as_ref(),
+            )
+            .eq_some("bookedEntity.item.slot.serviceId", self.service_id.as_ref())
     }
 }
 
@@ -169,7 +155,7 @@ impl BookingPageRequest {
     fn to_wix(&self) -> Value {
         let query = match self {
             BookingPageRequest::First { filter, limit } => json!({
-                "filter": filter.to_wix(),
+                "filter": filter.to_filter().to_json(),
                 "sort": [{ "fieldName": "startDate", "order": "ASC" }],
                 "cursorPaging": { "limit": limit.get() },
             }),
@@ -218,36 +204,14 @@ struct Cursors {
 /// The longest message passed to a participant.
 pub const MESSAGE_MAX_CHARS: usize = 1000;
 
-/// Whether Wix tells the booking's participant about the change, and with which message. The same shape
-/// as Wix's `participantNotification`; a message without `notifyParticipants: true` is refused, since
-/// Wix would silently drop it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(try_from = "RawNotification", rename_all = "camelCase")]
+/// Whether Wix tells the booking's participant about the change, and with which message: Wix's
+/// `participantNotification`. Callers' requests are parsed into it by [`crate::bookings`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ParticipantNotification {
-    notify_participants: bool,
+    pub(crate) notify_participants: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Text<MESSAGE_MAX_CHARS>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RawNotification {
-    #[serde(default)]
-    notify_participants: bool,
-    message: Option<Text<MESSAGE_MAX_CHARS>>,
-}
-
-impl TryFrom<RawNotification> for ParticipantNotification {
-    type Error = &'static str;
-    fn try_from(raw: RawNotification) -> Result<Self, Self::Error> {
-        if raw.message.is_some() && !raw.notify_participants {
-            return Err("a message is only sent with notifyParticipants: true");
-        }
-        Ok(ParticipantNotification {
-            notify_participants: raw.notify_participants,
-            message: raw.message,
-        })
-    }
+    pub(crate) message: Option<Text<MESSAGE_MAX_CHARS>>,
 }
 
 /// A new time for an appointment: an interval that ends after it starts, in a real IANA time zone.
@@ -404,7 +368,7 @@ mod tests {
 
     #[test]
     fn an_empty_filter_is_an_empty_wix_filter() {
-        assert_eq!(BookingFilter::default().to_wix(), json!({}));
+        assert_eq!(BookingFilter::default().to_filter().to_json(), json!({}));
     }
 
     #[test]
@@ -418,14 +382,14 @@ mod tests {
             service_id: Some(id("4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7")),
         };
         assert_eq!(
-            filter.to_wix(),
-            json!({
-                "id": { "$eq": "750d1692-a08d-4f08-a77e-b2a1a6f533e3" },
-                "contactDetails.contactId": { "$eq": "751ad459-4e9b-419d-9d01-0bece1bae3fb" },
-                "status": { "$in": ["CONFIRMED", "WAITING_LIST"] },
-                "startDate": { "$gte": "2027-01-12T10:00:00.000Z", "$lt": "2027-02-01T00:00:00.000Z" },
-                "bookedEntity.item.slot.serviceId": { "$eq": "4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7" },
-            })
+            filter.to_filter().to_json(),
+            json!({ "$and": [
+                { "id": { "$eq": "750d1692-a08d-4f08-a77e-b2a1a6f533e3" } },
+                { "contactDetails.contactId": { "$eq": "751ad459-4e9b-419d-9d01-0bece1bae3fb" } },
+                { "status": { "$in": ["CONFIRMED", "WAITING_LIST"] } },
+                { "startDate": { "$gte": "2027-01-12T10:00:00.000Z", "$lt": "2027-02-01T00:00:00.000Z" } },
+                { "bookedEntity.item.slot.serviceId": { "$eq": "4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7" } },
+            ] })
         );
     }
 
@@ -448,31 +412,6 @@ mod tests {
             json!({ "limit": 100 })
         );
         assert_eq!(first.to_wix()["query"]["sort"][0]["fieldName"], "startDate");
-    }
-
-    #[test]
-    fn a_message_needs_notify_participants_and_fits_the_cap() {
-        let parse = |v: Value| serde_json::from_value::<ParticipantNotification>(v);
-        assert_eq!(
-            serde_json::to_value(
-                parse(json!({ "notifyParticipants": true, "message": "See you" })).unwrap()
-            )
-            .unwrap(),
-            json!({ "notifyParticipants": true, "message": "See you" })
-        );
-        assert_eq!(
-            serde_json::to_value(parse(json!({})).unwrap()).unwrap(),
-            json!({ "notifyParticipants": false })
-        );
-        let long = "x".repeat(MESSAGE_MAX_CHARS + 1);
-        for bad in [
-            json!({ "message": "hi" }),
-            json!({ "notifyParticipants": false, "message": "hi" }),
-            json!({ "notifyParticipants": true, "message": long }),
-            json!({ "notifyParticipants": true, "sms": true }),
-        ] {
-            assert!(parse(bad.clone()).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -21,6 +21,14 @@ impl Filter {
         self.with(field, json!({ "$eq": value }))
     }
 
+    /// `{"field": {"$eq": value}}` when there is a value; nothing otherwise.
+    pub fn eq_some(self, field: &'static str, value: Option<impl Serialize>) -> Self {
+        match value {
+            Some(value) => self.eq(field, value),
+            None => self,
+        }
+    }
+
     /// `{"field": {"$in": [values]}}`; nothing when `values` is empty (no restriction asked for).
     pub fn one_of<T: Serialize>(self, field: &'static str, values: &[T]) -> Self {
         if values.is_empty() {

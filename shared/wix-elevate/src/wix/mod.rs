@@ -91,10 +91,19 @@ pub enum WixError {
     },
     #[error("Wix did not answer in time")]
     Timeout,
+    /// The connection could not be opened: the request never left this process.
     #[error("Wix could not be reached: {0}")]
     Unreachable(String),
-    #[error("Wix answered with an unexpected body: {0}")]
-    Malformed(String),
+    /// The request could not be built (a body that does not encode, an upload URL this client does
+    /// not follow): it was never sent.
+    #[error("the request to Wix was not sent: {0}")]
+    NotSent(String),
+    /// The connection failed after the request may have been sent: Wix may have acted on it.
+    #[error("the connection to Wix failed mid-request: {0}")]
+    Transport(String),
+    /// Wix answered, with a body this client cannot read (not the JSON asked for, or too large).
+    #[error("Wix answered with an unreadable body: {0}")]
+    Unreadable(String),
 }
 
 impl WixError {
@@ -118,14 +127,20 @@ impl WixError {
         match self {
             // Not 429: retrying into Wix's rate limit only deepens it.
             WixError::Status { status, .. } => *status >= 500 && *status != 501,
-            WixError::Timeout | WixError::Unreachable(_) => true,
-            // The credential provider retries its own transient failures; repeating it here would multiply them.
-            WixError::Auth(_) | WixError::Malformed(_) => false,
+            WixError::Timeout | WixError::Unreachable(_) | WixError::Transport(_) => true,
+            // The credential provider retries its own transient failures; repeating it here would
+            // multiply them. A request that could not be built fails the same way every time.
+            WixError::Auth(_) | WixError::NotSent(_) | WixError::Unreadable(_) => false,
         }
     }
 
-    fn never_reached_wix(&self) -> bool {
-        matches!(self, WixError::Unreachable(_))
+    /// True when Wix provably never saw the request: no admin credential, no connection, or a request
+    /// that could not be built. Anything else may have had its effect.
+    pub fn never_reached_wix(&self) -> bool {
+        matches!(
+            self,
+            WixError::Auth(_) | WixError::Unreachable(_) | WixError::NotSent(_)
+        )
     }
 }
 
@@ -226,7 +241,7 @@ impl Wix {
         body: &impl Serialize,
         repeat: Repeat,
     ) -> Result<T, WixError> {
-        let body = serde_json::to_vec(body).map_err(|e| WixError::Malformed(e.to_string()))?;
+        let body = serde_json::to_vec(body).map_err(|e| WixError::NotSent(e.to_string()))?;
         let call = Call {
             method,
             path,
@@ -263,7 +278,9 @@ impl Wix {
             .retry(backoff())
             .when(|e: &WixError| match repeat {
                 Repeat::Safe => e.is_transient(),
-                Repeat::Once => e.never_reached_wix(),
+                // Only a failed connection is worth another try; a request that could not be built
+                // would fail again.
+                Repeat::Once => matches!(e, WixError::Unreachable(_)),
             })
             .notify(|e, delay| tracing::warn!(error = %e, ?delay, path = call.path.as_str(), "retrying Wix call"));
         // Boxed: the retry and timeout machinery is one pointer in every caller's future, so functions that
@@ -305,7 +322,7 @@ impl Wix {
 
     /// One attempt; if Wix says the admin token is no longer valid, re-mint once and try again (a 401 means
     /// the call had no effect, so repeating it is safe even for [`Repeat::Once`]).
-    async fn send_with_fresh_credential(&self, call: &Call<'_>) -> Result<bytes::Bytes, WixError> {
+    async fn send_with_fresh_credential(&self, call: &Call<'_>) -> Result<Vec<u8>, WixError> {
         let credential = self.client.auth.credential().await?;
         match self.send_once(call, &credential).await {
             Err(WixError::Status { status: 401, .. }) if self.client.auth.reject(&credential) => {
@@ -324,7 +341,7 @@ impl Wix {
         &self,
         call: &Call<'_>,
         credential: &AdminCredential,
-    ) -> Result<bytes::Bytes, WixError> {
+    ) -> Result<Vec<u8>, WixError> {
         let url = format!("{}{}", self.client.base, call.path.as_str());
         let mut request = self
             .client
@@ -341,7 +358,7 @@ impl Wix {
                 .body(body.clone());
         }
         let response = credential
-            .authorize(request)
+            .authorize(request)?
             .send()
             .await
             .map_err(transport_error)?;
@@ -350,24 +367,19 @@ impl Wix {
 
     /// Keeps the Wix request id, reads the body (capped) and turns a non-2xx answer into
     /// [`WixError::Status`] with Wix's error code (never its text). `label` names the call in logs.
-    async fn receive(
-        &self,
-        response: reqwest::Response,
-        label: &str,
-    ) -> Result<bytes::Bytes, WixError> {
-        let status = response.status().as_u16();
-        let request_id = header_text(response.headers(), "x-wix-request-id");
-        if let Some(id) = &request_id {
+    async fn receive(&self, response: reqwest::Response, label: &str) -> Result<Vec<u8>, WixError> {
+        let answer = read_capped(response).await?;
+        if let Some(id) = &answer.request_id {
             self.request_ids
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(id.clone());
         }
-        let bytes = read_capped(response).await?;
-        if (200..300).contains(&status) {
-            return Ok(bytes);
+        if answer.is_success() {
+            return Ok(answer.body);
         }
-        let code = application_error_code(&bytes);
+        let code = application_error_code(&answer.body);
+        let (status, request_id) = (answer.status, answer.request_id);
         tracing::warn!(status, wix_request_id = ?request_id, code = ?code, path = label, "Wix call failed");
         Err(WixError::Status {
             status,
@@ -379,7 +391,7 @@ impl Wix {
 
 fn decode<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T, WixError> {
     serde_json::from_slice(bytes).map_err(|e| {
-        WixError::Malformed(format!(
+        WixError::Unreadable(format!(
             "{label} ({:?} at column {})",
             e.classify(),
             e.column()
@@ -390,9 +402,8 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T, WixError>
 /// An upload URL is followed only if it is https to a named host (not an IP address, no credentials), or
 /// plain http to loopback while `base` (Wix) is on loopback too: the sandbox.
 fn checked_upload_url(upload_url: &str, base: &str) -> Result<reqwest::Url, WixError> {
-    let refused = || {
-        WixError::Malformed("Wix answered with an upload URL this client does not follow".into())
-    };
+    let refused =
+        || WixError::NotSent("Wix answered with an upload URL this client does not follow".into());
     let url = reqwest::Url::parse(upload_url).map_err(|_| refused())?;
     let wix_on_loopback = reqwest::Url::parse(base)
         .ok()
@@ -418,35 +429,29 @@ fn checked_upload_url(upload_url: &str, base: &str) -> Result<reqwest::Url, WixE
     }
 }
 
-pub(crate) fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(128).collect())
-}
-
 pub(crate) fn transport_error(error: reqwest::Error) -> WixError {
     if error.is_timeout() {
         WixError::Timeout
     } else if error.is_connect() {
         WixError::Unreachable(error.without_url().to_string())
+    } else if error.is_builder() {
+        WixError::NotSent(error.without_url().to_string())
     } else {
         // The request may have been sent: not provably unsent, so not `Unreachable`.
-        WixError::Malformed(error.without_url().to_string())
+        WixError::Transport(error.without_url().to_string())
     }
 }
 
-pub(crate) async fn read_capped(mut response: reqwest::Response) -> Result<bytes::Bytes, WixError> {
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(WixError::Malformed(format!(
-                "response larger than {MAX_RESPONSE_BYTES} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
+/// A Wix answer read whole, capped at [`MAX_RESPONSE_BYTES`], with its request id.
+pub(crate) async fn read_capped(response: reqwest::Response) -> Result<wix_auth::Answer, WixError> {
+    wix_auth::read_answer(response, MAX_RESPONSE_BYTES)
+        .await
+        .map_err(|e| match e {
+            wix_auth::ReadError::Transport(e) => transport_error(e),
+            wix_auth::ReadError::TooLarge { cap } => {
+                WixError::Unreadable(format!("response larger than {cap} bytes"))
+            }
+        })
 }
 
 /// The machine-readable part of Wix's error body; its free text is never passed on.

@@ -12,9 +12,9 @@ use tokio::sync::OnceCell;
 
 use super::filter::Filter;
 use super::{Repeat, Wix, WixError, WixPath};
+use crate::WixId;
 use crate::money::{Amount, JsonNumber};
 use crate::values::{Count, Sku, Text, TextBlock};
-use crate::{ApiError, WixId};
 
 /// A stock quantity: 0 to 1,000,000 (more is a typo, not stock).
 pub type StockQuantity = Count<0, 1_000_000>;
@@ -42,33 +42,6 @@ pub enum StoresError {
     Wix(#[from] WixError),
 }
 
-impl From<StoresError> for ApiError {
-    fn from(error: StoresError) -> Self {
-        match error {
-            // Not a transient failure (503) but the site's state: it has no store to act on.
-            StoresError::NotInstalled => {
-                ApiError::Conflict("Wix Stores is not installed on this site".into())
-            }
-            StoresError::VariantRequired => {
-                ApiError::bad_request("the product has several variants: name one with variantId")
-            }
-            StoresError::SeveralLocations | StoresError::NoInventory => {
-                ApiError::Conflict(error.to_string())
-            }
-            StoresError::Wix(e) => match e.status() {
-                Some(404) => ApiError::NotFound("no such product or variant"),
-                Some(409) => ApiError::Conflict(
-                    "the inventory changed while it was being updated; try again".into(),
-                ),
-                Some(428) => ApiError::Conflict(
-                    "Wix Stores refused the call for this site's catalog version".into(),
-                ),
-                _ => e.into(),
-            },
-        }
-    }
-}
-
 static CATALOG: OnceCell<Catalog> = OnceCell::const_new();
 
 #[derive(Deserialize)]
@@ -77,26 +50,17 @@ struct VersionAnswer {
     catalog_version: Option<String>,
 }
 
-/// What a caller sends to create a product, whatever the site's catalog.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct NewProduct {
+/// A product to create, whatever the site's catalog; written the way the site's catalog wants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductDraft {
     pub name: Text<80>,
     /// Plain text; sent as the HTML each catalog expects, escaped.
-    #[serde(default)]
     pub description: Option<TextBlock<8000>>,
     pub price: Amount,
-    #[serde(default)]
     pub sku: Option<Sku>,
-    #[serde(default = "visible_by_default")]
     pub visible: bool,
     /// Tracked stock of the new product; without it the product is in stock, untracked.
-    #[serde(default)]
     pub initial_stock: Option<StockQuantity>,
-}
-
-fn visible_by_default() -> bool {
-    true
 }
 
 /// A product Wix created.
@@ -117,42 +81,13 @@ pub enum Stock {
     InStock(bool),
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct InventoryRequest {
-    product_id: WixId,
-    #[serde(default)]
-    variant_id: Option<WixId>,
-    #[serde(default)]
-    quantity: Option<StockQuantity>,
-    #[serde(default)]
-    in_stock: Option<bool>,
-}
-
-/// What a caller sends to change one variant's stock.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "InventoryRequest")]
-pub struct InventoryUpdate {
+/// One variant's new stock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockChange {
     pub product_id: WixId,
     /// Needed when the product has several variants.
     pub variant_id: Option<WixId>,
     pub stock: Stock,
-}
-
-impl TryFrom<InventoryRequest> for InventoryUpdate {
-    type Error = &'static str;
-    fn try_from(request: InventoryRequest) -> Result<Self, Self::Error> {
-        let stock = match (request.quantity, request.in_stock) {
-            (Some(quantity), None) => Stock::Quantity(quantity),
-            (None, Some(in_stock)) => Stock::InStock(in_stock),
-            _ => return Err("give exactly one of quantity and inStock"),
-        };
-        Ok(InventoryUpdate {
-            product_id: request.product_id,
-            variant_id: request.variant_id,
-            stock,
-        })
-    }
 }
 
 /// A variant's stock after the update.
@@ -239,7 +174,7 @@ struct InventoryAnswer {
 
 /// The body of `POST /stores/v3/products-with-inventory`: enums UPPER_CASE, prices as decimal strings,
 /// one variant with its inventory item.
-fn v3_product_body(product: &NewProduct) -> Value {
+pub(crate) fn v3_product_body(product: &ProductDraft) -> Value {
     let inventory = match product.initial_stock {
         Some(quantity) => json!({ "quantity": quantity }),
         None => json!({ "inStock": true }),
@@ -269,7 +204,7 @@ fn v3_product_body(product: &NewProduct) -> Value {
 /// The body of `POST /stores/v1/products`: enums lower-case, the price a JSON number. Typed (not a
 /// `json!` value) so that the price keeps its exact digits on the wire.
 #[derive(Serialize)]
-struct V1ProductBody<'a> {
+pub(crate) struct V1ProductBody<'a> {
     product: V1Product<'a>,
 }
 
@@ -291,7 +226,7 @@ struct V1Price {
     price: JsonNumber,
 }
 
-fn v1_product_body(product: &NewProduct) -> V1ProductBody<'_> {
+pub(crate) fn v1_product_body(product: &ProductDraft) -> V1ProductBody<'_> {
     V1ProductBody {
         product: V1Product {
             name: product.name.as_str(),
@@ -345,7 +280,7 @@ impl Wix {
                     Some("V1_CATALOG") => Ok(Catalog::V1),
                     Some("V3_CATALOG") => Ok(Catalog::V3),
                     Some("STORES_NOT_INSTALLED") => Err(StoresError::NotInstalled),
-                    _ => Err(StoresError::Wix(WixError::Malformed(
+                    _ => Err(StoresError::Wix(WixError::Unreadable(
                         "unknown catalogVersion".into(),
                     ))),
                 }
@@ -359,7 +294,7 @@ impl Wix {
     /// fails, the product exists without tracked stock and `stock` is `None`.
     pub async fn create_product(
         &self,
-        product: &NewProduct,
+        product: &ProductDraft,
     ) -> Result<CreatedProduct, StoresError> {
         let catalog = self.catalog().await?;
         let answer: ProductAnswer = match catalog {
@@ -402,10 +337,7 @@ impl Wix {
 
     /// Set one variant's stock on the site's catalog. On V3 the inventory item is looked up and updated
     /// with the revision just read; if someone else wrote it in between, Wix answers 409.
-    pub async fn update_inventory(
-        &self,
-        update: &InventoryUpdate,
-    ) -> Result<StockLevel, StoresError> {
+    pub async fn update_inventory(&self, update: &StockChange) -> Result<StockLevel, StoresError> {
         match self.catalog().await? {
             Catalog::V1 => {
                 let variant = update.variant_id.unwrap_or(V1_DEFAULT_VARIANT);
@@ -441,7 +373,7 @@ impl Wix {
         Ok(())
     }
 
-    async fn set_v3_stock(&self, update: &InventoryUpdate) -> Result<StockLevel, StoresError> {
+    async fn set_v3_stock(&self, update: &StockChange) -> Result<StockLevel, StoresError> {
         let mut filter = Filter::new().eq("productId", update.product_id);
         if let Some(variant) = &update.variant_id {
             filter = filter.and(Filter::new().eq("variantId", variant));
@@ -464,7 +396,7 @@ impl Wix {
         let revision = item
             .revision
             .as_deref()
-            .ok_or_else(|| WixError::Malformed("inventory item without revision".into()))?;
+            .ok_or_else(|| WixError::Unreadable("inventory item without revision".into()))?;
         let path = WixPath::new("/stores/v3/inventory-items").id(&item.id);
         // The revision makes a repeat harmless: a second write with it is refused, not applied.
         let answer: InventoryAnswer = self
@@ -493,92 +425,6 @@ impl Wix {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn product(json: Value) -> NewProduct {
-        serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn one_request_becomes_each_catalogs_shape() {
-        let request = product(json!({
-            "name": "Canvas Tee", "description": "Soft <b>cotton</b>\n\nWash cold", "price": "18.5",
-            "sku": "TEE-1", "initialStock": 13
-        }));
-        assert_eq!(
-            v3_product_body(&request),
-            json!({ "product": {
-                "name": "Canvas Tee", "productType": "PHYSICAL", "visible": true, "physicalProperties": {},
-                "plainDescription": "<p>Soft &lt;b&gt;cotton&lt;/b&gt;</p><p>Wash cold</p>",
-                "variantsInfo": { "variants": [{
-                    "sku": "TEE-1", "price": { "actualPrice": { "amount": "18.50" } }, "visible": true,
-                    "physicalProperties": {}, "inventoryItem": { "quantity": 13 }
-                }] }
-            } })
-        );
-        let v1 = serde_json::to_string(&v1_product_body(&request)).unwrap();
-        assert_eq!(
-            v1,
-            r#"{"product":{"name":"Canvas Tee","productType":"physical","priceData":{"price":18.50},"visible":true,"description":"<p>Soft &lt;b&gt;cotton&lt;/b&gt;</p><p>Wash cold</p>","sku":"TEE-1"}}"#
-        );
-    }
-
-    #[test]
-    fn without_initial_stock_a_v3_product_is_in_stock_untracked() {
-        let request = product(json!({ "name": "Mug", "price": "9.00", "visible": false }));
-        let body = v3_product_body(&request);
-        let variant = &body["product"]["variantsInfo"]["variants"][0];
-        assert_eq!(variant["inventoryItem"], json!({ "inStock": true }));
-        assert_eq!(body["product"]["visible"], false);
-        assert!(body["product"].get("plainDescription").is_none());
-    }
-
-    #[test]
-    fn bad_products_are_refused_when_parsed() {
-        let base = json!({ "name": "Mug", "price": "9.00" });
-        for (field, bad) in [
-            ("price", json!("-1")),
-            ("price", json!(9)),
-            ("price", json!("9.999")),
-            ("price", json!("0")),
-            ("initialStock", json!(-1)),
-            ("initialStock", json!(1_000_001)),
-            ("name", json!("")),
-            ("name", json!("x".repeat(81))),
-            ("sku", json!("has space")),
-            ("extra", json!(1)),
-        ] {
-            let mut body = base.clone();
-            body[field] = bad;
-            assert!(
-                serde_json::from_value::<NewProduct>(body.clone()).is_err(),
-                "{body}"
-            );
-        }
-    }
-
-    #[test]
-    fn an_inventory_update_sets_exactly_one_of_quantity_and_in_stock() {
-        let id = "4affce55-3a1e-4fc7-a724-7c769e5299d8";
-        let update: InventoryUpdate =
-            serde_json::from_value(json!({ "productId": id, "quantity": 5 })).unwrap();
-        assert_eq!(
-            update.stock,
-            Stock::Quantity(StockQuantity::parse(5).unwrap())
-        );
-        for bad in [
-            json!({ "productId": id }),
-            json!({ "productId": id, "quantity": 5, "inStock": true }),
-            json!({ "productId": "../products", "quantity": 5 }),
-            json!({ "productId": id, "variantId": "default", "quantity": 5 }),
-            json!({ "productId": id, "quantity": -5 }),
-            json!({ "productId": id, "quantity": 5, "locationId": id }),
-        ] {
-            assert!(
-                serde_json::from_value::<InventoryUpdate>(bad.clone()).is_err(),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn inventory_bodies_follow_each_catalog() {

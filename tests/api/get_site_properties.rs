@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use blackbox::{Stack, StackOptions, sandbox_oauth_secret, seed};
+use crate::harness::{Stack, StackOptions, sandbox_oauth_secret, seed};
 
 const FUNCTION: &str = "get-site-properties";
 /// A Wix 401 re-mints only for an admin token at least this old (younger: a permission problem).
@@ -185,6 +185,12 @@ async fn wix_503_twice_then_200_is_a_success() {
         .fail(2, http_status(503), Some("/site-properties"));
     let reply = stack.get(FUNCTION, Some(&token)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        stack.calls_to("/site-properties"),
+        3,
+        "two 503s retried, then the 200: {:?}",
+        stack.stats().calls
+    );
 }
 
 #[tokio::test]

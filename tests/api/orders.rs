@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use blackbox::{Reply, Stack, seed};
+use crate::harness::{Reply, Stack, seed};
 use serde_json::{Value, json};
 
 const QUERY: &str = "query-orders";

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::OnceLock;
 
-use blackbox::{FormField, Stack, StackOptions, multipart_form, seed, workspace_root};
+use crate::harness::{FormField, Stack, StackOptions, multipart_form, seed, workspace_root};
 use serde_json::{Value, json};
 
 /// What every probe inserts: a field, a variant and a form part no function knows.

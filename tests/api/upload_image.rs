@@ -2,7 +2,7 @@
 //! binary under `cargo lambda watch`, to the sandbox's Media Manager and CMS. Every test checks what the
 //! sandbox stored, not only the status code.
 
-use blackbox::{FormField, Reply, Stack, StackOptions, multipart_form, seed};
+use crate::harness::{FormField, Reply, Stack, StackOptions, multipart_form, seed};
 use serde_json::json;
 
 const FUNCTION: &str = "upload-image";

@@ -1,7 +1,7 @@
 //! Cold starts that go wrong: the function must keep answering (503 with a request id) and recover by
 //! itself, never crash-loop.
 
-use blackbox::{Moto, Stack, StackOptions, free_port, sandbox_oauth_secret, seed};
+use crate::harness::{Moto, Stack, StackOptions, free_port, sandbox_oauth_secret, seed};
 
 const FUNCTION: &str = "get-site-properties";
 

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use blackbox::{Stack, StackOptions, free_port, seed, workspace_root};
+use crate::harness::{Stack, StackOptions, free_port, seed, workspace_root};
 use serde_json::Value;
 
 /// A real 1×1 PNG, as a visitor's file input would hold it.

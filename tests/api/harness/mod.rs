@@ -6,9 +6,10 @@
 
 mod process;
 
+use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use aws_sdk_secretsmanager::Client as SecretsManager;
@@ -38,12 +39,24 @@ pub fn venv_bin(tool: &str) -> PathBuf {
     path
 }
 
+/// A loopback port nothing listens on now. Every test runs in this one process, and the kernel may hand a
+/// just-released port out again, so no port is given to two callers here.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if HANDED_OUT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(port)
+        {
+            return port;
+        }
+    }
 }
 
 /// Wait until something accepts connections on 127.0.0.1:`port`.
@@ -106,7 +119,7 @@ pub fn sandbox_oauth_secret(client_secret: &str) -> String {
     json!({ "clientId": seed::CLIENT_ID, "clientSecret": client_secret }).to_string()
 }
 
-/// Build the function binaries once per test binary, so the first request does not wait for a compile
+/// Build the function binaries once for the test process, so the first request does not wait for a compile
 /// (and a compile error shows here, not as a timeout).
 fn build_functions() {
     static BUILT: OnceLock<()> = OnceLock::new();

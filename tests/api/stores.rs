@@ -1,7 +1,7 @@
 //! create-product and update-inventory, black-box: the real binaries under `cargo lambda watch`, Wix
 //! from the sandbox seeded as a Catalog V1 or V3 site.
 
-use blackbox::{Stack, seed};
+use crate::harness::{Stack, seed};
 use serde_json::{Value, json};
 use wix_sandbox::CatalogVersion;
 

@@ -2,7 +2,7 @@
 //! under `cargo lambda watch`, Wix from the sandbox. Each rule of the bookings functions has a test named
 //! after it; each checks the sandbox's state and calls, not only the status code.
 
-use blackbox::{Reply, Stack, seed};
+use crate::harness::{Reply, Stack, seed};
 use serde_json::{Value, json};
 use wix_sandbox::{CallRecord, SeedBooking};
 

@@ -2,7 +2,7 @@
 //! `cargo lambda watch`, Secrets Manager from moto, Wix from the sandbox. Every test checks the sandbox's
 //! state, not only the status code.
 
-use blackbox::{Reply, Stack, seed};
+use crate::harness::{Reply, Stack, seed};
 use serde_json::{Value, json};
 
 const CREATE: &str = "create-member";

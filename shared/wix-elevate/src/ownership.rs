@@ -1,0 +1,178 @@
+//! Who owns a resource: the one rule every "admin, or the member it belongs to" function applies.
+//!
+//! **Rule.** An admin reaches every resource. A member reaches a resource only when Wix data read with
+//! elevation — never the request — names that member as its owner:
+//! - a member account is its own member's;
+//! - an order is the member's named as its buyer (`buyerInfo.memberId`);
+//! - a booking is the member's whose Wix contact booked it (`contactDetails.contactId` against the
+//!   member's own `contactId`, both read from Wix).
+//!
+//! A member's query is scoped to its owner server-side, and every resource it returns is checked again
+//! against the same [`Reach`] (a cursor from elsewhere cannot widen it). A refusal is 403.
+
+use crate::policy::AdminGrant;
+use crate::wix::bookings::Booking;
+use crate::wix::orders::Order;
+use crate::{ApiError, Wix, WixId};
+
+/// What `AdminOrOwner` grants: an admin, or the calling member (whose resources are still to be checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerScope {
+    Admin(AdminGrant),
+    Member(WixId),
+}
+
+/// The resources a caller reaches, resolved from Wix data for the kinds of resource a function touches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reach {
+    Every,
+    Member {
+        member_id: WixId,
+        /// The member's Wix contact, when the function needs it (bookings) and Wix has one.
+        contact_id: Option<WixId>,
+    },
+}
+
+/// A resource whose owner Wix data names.
+pub trait Owned {
+    /// Our text for the 403 when a member reaches for someone else's.
+    const REFUSAL: &'static str;
+    fn is_owned_by(&self, member_id: &WixId, contact_id: Option<&WixId>) -> bool;
+}
+
+impl Reach {
+    /// The reach of `scope` for resources owned by member id (accounts, orders): no Wix call.
+    pub fn of(scope: &OwnerScope) -> Reach {
+        match scope {
+            OwnerScope::Admin(_) => Reach::Every,
+            OwnerScope::Member(member_id) => Reach::Member {
+                member_id: *member_id,
+                contact_id: None,
+            },
+        }
+    }
+
+    /// The reach of `scope` for resources owned by contact (bookings): the member's contact id is read
+    /// from Wix with elevation. A member Wix does not know, or without a contact, owns no booking.
+    pub async fn with_contact(wix: &Wix, scope: &OwnerScope) -> Result<Reach, ApiError> {
+        let Reach::Member { member_id, .. } = Reach::of(scope) else {
+            return Ok(Reach::Every);
+        };
+        let contact_id = match wix.get_member(&member_id).await {
+            Ok(member) => member.contact_id,
+            Err(e) if e.status() == Some(404) => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Reach::Member {
+            member_id,
+            contact_id,
+        })
+    }
+
+    /// The member a query must be limited to; `None` for an admin.
+    pub fn member(&self) -> Option<&WixId> {
+        match self {
+            Reach::Every => None,
+            Reach::Member { member_id, .. } => Some(member_id),
+        }
+    }
+
+    pub fn covers(&self, resource: &impl Owned) -> bool {
+        match self {
+            Reach::Every => true,
+            Reach::Member {
+                member_id,
+                contact_id,
+            } => resource.is_owned_by(member_id, contact_id.as_ref()),
+        }
+    }
+
+    /// Allowed if [`Reach::covers`] the resource; otherwise the resource kind's 403.
+    pub fn ensure<R: Owned>(&self, resource: &R) -> Result<(), ApiError> {
+        if self.covers(resource) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(R::REFUSAL))
+        }
+    }
+}
+
+/// A member account, named by its id.
+pub struct MemberAccount(pub WixId);
+
+impl Owned for MemberAccount {
+    const REFUSAL: &'static str = "a member may only act on what is theirs";
+    fn is_owned_by(&self, member_id: &WixId, _contact_id: Option<&WixId>) -> bool {
+        &self.0 == member_id
+    }
+}
+
+impl Owned for Order {
+    const REFUSAL: &'static str = "a member may only see their own orders";
+    fn is_owned_by(&self, member_id: &WixId, _contact_id: Option<&WixId>) -> bool {
+        self.bought_by(member_id)
+    }
+}
+
+impl Owned for Booking {
+    const REFUSAL: &'static str = "a member may only act on their own bookings";
+    fn is_owned_by(&self, _member_id: &WixId, contact_id: Option<&WixId>) -> bool {
+        contact_id.is_some_and(|contact| self.contact_id().as_ref() == Some(contact))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIA: &str = "cf604682-755c-4070-9507-0d99c9702925";
+    const LEO: &str = "0b0b0b0b-0000-4000-8000-000000000002";
+    const CONTACT: &str = "751ad459-4e9b-419d-9d01-0bece1bae3fb";
+
+    fn id(text: &str) -> WixId {
+        WixId::parse(text).unwrap()
+    }
+
+    fn member(member_id: &str, contact_id: Option<&str>) -> Reach {
+        Reach::Member {
+            member_id: id(member_id),
+            contact_id: contact_id.map(id),
+        }
+    }
+
+    fn booking(contact: &str) -> Booking {
+        serde_json::from_value(serde_json::json!({
+            "id": "750d1692-a08d-4f08-a77e-b2a1a6f533e3",
+            "contactDetails": { "contactId": contact },
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_member_may_act_only_on_what_is_theirs() {
+        let mia = Reach::of(&OwnerScope::Member(id(MIA)));
+        assert!(mia.ensure(&MemberAccount(id(MIA))).is_ok());
+        assert!(mia.ensure(&MemberAccount(id(LEO))).is_err());
+        let admin = Reach::of(&OwnerScope::Admin(AdminGrant::Member(id(LEO))));
+        assert!(admin.ensure(&MemberAccount(id(MIA))).is_ok());
+        assert_eq!(admin.member(), None);
+        assert_eq!(mia.member(), Some(&id(MIA)));
+    }
+
+    #[test]
+    fn an_order_is_its_buyers_and_a_booking_its_contacts() {
+        let order: Order = serde_json::from_value(serde_json::json!({
+            "id": "189589e1-57a5-418c-9deb-3a06be4cb61c", "buyerInfo": { "memberId": MIA }
+        }))
+        .unwrap();
+        assert!(member(MIA, None).covers(&order));
+        assert!(!member(LEO, None).covers(&order));
+        assert!(member(LEO, Some(CONTACT)).covers(&booking(CONTACT)));
+        assert!(!member(LEO, Some(MIA)).covers(&booking(CONTACT)));
+        assert!(
+            !member(LEO, None).covers(&booking(CONTACT)),
+            "a member without a contact owns no booking"
+        );
+        assert!(Reach::Every.covers(&booking(CONTACT)));
+    }
+}
