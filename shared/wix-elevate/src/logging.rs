@@ -31,6 +31,11 @@ pub(crate) fn filter() -> EnvFilter {
         .ok()
         .and_then(|l| l.parse::<LevelFilter>().ok())
         .unwrap_or(LevelFilter::INFO);
+    filter_at(level)
+}
+
+/// The filter for a global `level`, with [`CAPPED`] on top.
+fn filter_at(level: LevelFilter) -> EnvFilter {
     let mut filter = EnvFilter::builder()
         .with_default_directive(level.into())
         .parse_lossy("");
@@ -57,13 +62,45 @@ pub(crate) fn init() {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::filter::LevelFilter;
+
+    /// Everything the subscriber writes, for the test to read.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     #[test]
     fn the_raw_event_log_stays_off_even_at_trace() {
-        let rendered = super::filter().to_string();
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_env_filter(super::filter_at(LevelFilter::TRACE))
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(target: "lambda_runtime::layers::api_response", "raw event with a token");
+            tracing::trace!(target: "hyper::proto", "hyper trace");
+            tracing::trace!(target: "get_site_properties", "our own trace");
+        });
+        let written = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
         assert!(
-            rendered.contains("lambda_runtime::layers::api_response=off"),
-            "{rendered}"
+            written.contains("our own trace"),
+            "TRACE is on for our code: {written}"
         );
-        assert!(rendered.contains("hyper=info"), "{rendered}");
+        assert!(!written.contains("raw event"), "{written}");
+        assert!(!written.contains("hyper trace"), "{written}");
     }
 }

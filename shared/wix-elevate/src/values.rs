@@ -653,7 +653,12 @@ mod tests {
         ] {
             assert_eq!(Timestamp::parse(bad), Err(ValueError::Timestamp), "{bad}");
         }
-        assert!(Timestamp::now().to_string().ends_with('Z'));
+        let now = Timestamp::now();
+        let read_back = Timestamp::parse(&now.to_string()).unwrap();
+        assert!(
+            (OffsetDateTime::now_utc() - read_back.0).abs() < time::Duration::seconds(5),
+            "now() is the current instant and reads back as itself: {now}"
+        );
     }
 
     #[test]

@@ -45,12 +45,20 @@ fn info(overrides: serde_json::Value) -> TokenInfo {
     serde_json::from_value(base).unwrap()
 }
 
-fn refused(overrides: serde_json::Value) -> bool {
-    matches!(
-        verifier().accept(info(overrides), SystemTime::now()),
-        Err(ApiError::Unauthenticated(_))
-    )
+/// True when the token is refused as unauthenticated for exactly `reason`, so a check cannot pass
+/// because another one refused the token first.
+fn refused(overrides: serde_json::Value, reason: &str) -> bool {
+    match verifier().accept(info(overrides), SystemTime::now()) {
+        Err(ApiError::Unauthenticated(why)) => why == reason,
+        _ => false,
+    }
 }
+
+const OTHER_SITE: &str = "the access token belongs to another site";
+const OTHER_CLIENT: &str = "the access token was issued to another client";
+const NOT_VISITOR_OR_MEMBER: &str = "only visitor and member access tokens are accepted";
+const NOT_VALID: &str = "the access token is not valid";
+const EXPIRED: &str = "the access token has expired or was revoked";
 
 #[test]
 fn a_member_token_of_our_client_and_site_is_accepted() {
@@ -67,31 +75,40 @@ fn a_member_token_of_our_client_and_site_is_accepted() {
 
 #[test]
 fn a_token_of_another_site_or_client_is_refused() {
-    assert!(refused(json!({ "siteId": seed::OTHER_SITE_ID })));
-    assert!(refused(json!({ "siteId": null })));
-    assert!(refused(json!({ "clientId": seed::OTHER_CLIENT_ID })));
-    assert!(refused(json!({ "clientId": null })));
+    assert!(refused(
+        json!({ "siteId": seed::OTHER_SITE_ID }),
+        OTHER_SITE
+    ));
+    assert!(refused(json!({ "siteId": null }), OTHER_SITE));
+    assert!(refused(
+        json!({ "clientId": seed::OTHER_CLIENT_ID }),
+        OTHER_CLIENT
+    ));
+    assert!(refused(json!({ "clientId": null }), OTHER_CLIENT));
 }
 
 #[test]
 fn app_user_and_unknown_tokens_are_refused() {
     for kind in ["APP", "USER", "UNKNOWN", "member", ""] {
-        assert!(refused(json!({ "subjectType": kind })), "{kind}");
+        assert!(
+            refused(json!({ "subjectType": kind }), NOT_VISITOR_OR_MEMBER),
+            "{kind}"
+        );
     }
 }
 
 #[test]
 fn a_member_token_whose_subject_is_not_a_guid_is_refused() {
-    assert!(refused(json!({ "subjectId": "../admin" })));
-    assert!(refused(json!({ "subjectId": "" })));
+    assert!(refused(json!({ "subjectId": "../admin" }), NOT_VALID));
+    assert!(refused(json!({ "subjectId": "" }), NOT_VALID));
 }
 
 #[test]
 fn an_inactive_expired_or_undated_token_is_refused() {
-    assert!(refused(json!({ "active": false })));
-    assert!(refused(json!({ "exp": 1_000 })));
-    assert!(refused(json!({ "exp": null })));
-    assert!(refused(json!({ "exp": "soon" })));
+    assert!(refused(json!({ "active": false }), EXPIRED));
+    assert!(refused(json!({ "exp": 1_000 }), EXPIRED));
+    assert!(refused(json!({ "exp": null }), NOT_VALID));
+    assert!(refused(json!({ "exp": "soon" }), NOT_VALID));
 }
 
 #[test]
