@@ -4,8 +4,6 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use backon::Retryable;
-use lambda_http::RequestExt;
-use lambda_http::request::RequestContext;
 use quick_cache::sync::Cache;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -285,18 +283,14 @@ fn bearer_token(headers: &http::HeaderMap) -> Result<&str, ApiError> {
 
 /// The IAM principal AWS verified, present only when the function URL's auth type is `AWS_IAM`.
 fn iam_principal(request: &lambda_http::Request) -> Option<String> {
-    match request.request_context_ref()? {
-        RequestContext::ApiGatewayV2(context) => context
-            .authorizer
-            .as_ref()?
-            .iam
-            .as_ref()?
-            .user_arn
-            .as_deref()
-            .and_then(crate::config::iam_principal),
-        #[allow(unreachable_patterns)]
-        _ => None,
-    }
+    crate::context::function_url_context(request)?
+        .authorizer
+        .as_ref()?
+        .iam
+        .as_ref()?
+        .user_arn
+        .as_deref()
+        .and_then(crate::config::iam_principal)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod admission;
 pub mod bookings;
 mod caller;
 mod config;
+mod context;
 mod cors;
 mod error;
 pub mod idempotency;

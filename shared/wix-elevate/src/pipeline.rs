@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use wix_auth::{AdminAuth, SecretSource};
 
 use crate::admission::Admission;
+use crate::context::source_ip;
 use crate::cors;
 use crate::error::InitError;
 use crate::input::{RequestParts, media_type_matches};
@@ -239,16 +240,6 @@ fn time_left(deadline_ms: u64) -> Option<Duration> {
 }
 
 /// The client address the function URL saw (set by Lambda, not by a client header).
-fn source_ip(request: &Request) -> Option<&str> {
-    match request.request_context_ref()? {
-        lambda_http::request::RequestContext::ApiGatewayV2(context) => {
-            context.http.source_ip.as_deref()
-        }
-        #[allow(unreachable_patterns)]
-        _ => None,
-    }
-}
-
 fn parse_input<I: Input>(request: &Request, body: &[u8]) -> Result<I, ApiError> {
     let content_type = request.headers().get(http::header::CONTENT_TYPE);
     match I::MEDIA_TYPE {
