@@ -121,7 +121,17 @@ async fn a_visitor_or_a_non_admin_member_cannot_create_approve_query_or_delete_m
     ];
     for token in [&visitor, &mia, &pending] {
         for (function, body) in &calls {
-            stack.post(function, Some(token), body).await.problem(403);
+            // Deleting is for an admin or the member themself: a visitor is the wrong kind of caller, a
+            // member deleting another is not that member's owner.
+            let reason = match *function {
+                DELETE if token == &visitor => "caller-not-allowed",
+                DELETE => "not-owner",
+                _ => "admin-only",
+            };
+            stack
+                .post(function, Some(token), body)
+                .await
+                .forbidden(reason);
         }
     }
     assert_eq!(
@@ -142,7 +152,7 @@ async fn a_member_can_delete_only_themself() {
         stack
             .post(DELETE, Some(&mia), &json!({ "memberId": other }))
             .await
-            .problem(403);
+            .forbidden("not-owner");
         assert!(stack.sandbox.state.member(other).is_some());
     }
     assert_eq!(stack.stats().elevated_calls, 0);

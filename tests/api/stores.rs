@@ -126,11 +126,14 @@ async fn visitors_and_non_admin_members_cannot_create_products_or_change_invento
     let products_before = stack.sandbox.state.products();
     let change = json!({ "productId": seed::V3_MUG_PRODUCT, "quantity": 0 });
     for token in &tokens {
-        stack.post(CREATE, Some(token), &tee()).await.problem(403);
+        stack
+            .post(CREATE, Some(token), &tee())
+            .await
+            .forbidden("admin-only");
         stack
             .post(INVENTORY, Some(token), &change)
             .await
-            .problem(403);
+            .forbidden("admin-only");
     }
     assert_eq!(stack.stats().elevated_calls, 0, "nothing was elevated");
     assert_eq!(stack.sandbox.state.products(), products_before);

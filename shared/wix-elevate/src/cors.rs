@@ -14,7 +14,7 @@ use http::header::{
 };
 use lambda_http::{Body, Request, Response};
 
-use crate::{ApiError, Config};
+use crate::{ApiError, Config, Refusal};
 
 /// The request's `Origin` if it is one of `ALLOWED_ORIGINS`.
 pub(crate) fn allowed_origin<'r>(request: &'r Request, config: &Config) -> Option<&'r str> {
@@ -25,9 +25,9 @@ pub(crate) fn allowed_origin<'r>(request: &'r Request, config: &Config) -> Optio
 /// A browser request (it carries `Origin`) from an origin not allowed is refused.
 pub(crate) fn check_origin(request: &Request, config: &Config) -> Result<(), ApiError> {
     match request.headers().get(ORIGIN) {
-        Some(_) if allowed_origin(request, config).is_none() => Err(ApiError::Forbidden(
-            "requests from this origin are not allowed",
-        )),
+        Some(_) if allowed_origin(request, config).is_none() => {
+            Err(ApiError::Forbidden(Refusal::OriginNotAllowed))
+        }
         _ => Ok(()),
     }
 }
@@ -49,9 +49,8 @@ pub(crate) fn preflight(
     method: &http::Method,
     headers: &[&str],
 ) -> Result<Response<Body>, ApiError> {
-    let origin = allowed_origin(request, config).ok_or(ApiError::Forbidden(
-        "requests from this origin are not allowed",
-    ))?;
+    let origin =
+        allowed_origin(request, config).ok_or(ApiError::Forbidden(Refusal::OriginNotAllowed))?;
     let asked = request
         .headers()
         .get(ACCESS_CONTROL_REQUEST_METHOD)

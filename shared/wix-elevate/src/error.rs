@@ -16,7 +16,7 @@ pub enum ApiError {
     #[error("{0}")]
     Unauthenticated(&'static str),
     #[error("{0}")]
-    Forbidden(&'static str),
+    Forbidden(Refusal),
     #[error("{0}")]
     NotFound(&'static str),
     #[error("{0}")]
@@ -62,7 +62,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Unauthenticated(_) => "unauthenticated",
-            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Forbidden(refusal) => refusal.slug(),
             ApiError::NotFound(_) => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::Unprocessable(_) => "unprocessable",
@@ -76,6 +76,36 @@ impl ApiError {
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
         ApiError::BadRequest(detail.into())
+    }
+}
+
+/// Why a caller is refused (403). Each reason is its own problem `type`, so a client (or a test) tells
+/// them apart without reading prose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+pub enum Refusal {
+    /// A browser request from an origin not in `ALLOWED_ORIGINS`.
+    #[error("requests from this origin are not allowed")]
+    OriginNotAllowed,
+    /// A kind of caller the function's policy never admits (a visitor where a member is needed, an IAM
+    /// principal not listed as an admin).
+    #[error("the caller is not allowed to do this")]
+    CallerNotAllowed,
+    /// A caller who is not an admin, at a function only admins may call.
+    #[error("only an admin may do this")]
+    AdminOnly,
+    /// A member acting on a resource that is not theirs; the text names the kind of resource.
+    #[error("{0}")]
+    NotOwner(&'static str),
+}
+
+impl Refusal {
+    fn slug(self) -> &'static str {
+        match self {
+            Refusal::OriginNotAllowed => "origin-not-allowed",
+            Refusal::CallerNotAllowed => "caller-not-allowed",
+            Refusal::AdminOnly => "admin-only",
+            Refusal::NotOwner(_) => "not-owner",
+        }
     }
 }
 

@@ -124,10 +124,9 @@ impl RecordKey {
     }
 }
 
-/// A finished answer as it was sent.
+/// A finished answer's JSON body as it was sent (every stored answer is a 200: failures are never stored).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredResponse {
-    pub status: u16,
     pub body: String,
 }
 
@@ -256,10 +255,7 @@ where
     }
     let (settled, result) = match work.await {
         Ok(value) => match serde_json::to_string(&value) {
-            Ok(body) => (
-                Some(Settled::Done(StoredResponse { status: 200, body })),
-                Ok(value),
-            ),
+            Ok(body) => (Some(Settled::Done(StoredResponse { body })), Ok(value)),
             Err(e) => {
                 tracing::error!(error = %e, "response did not serialize");
                 (Some(Settled::Unknown), Err(ApiError::BadGateway))

@@ -63,13 +63,11 @@ pub struct Form {
     parts: Vec<FormPart>,
 }
 
+/// One part of a form: its name and bytes. The browser's file name and declared type are not kept: they
+/// are caller input, and the bytes themselves say what a file is.
 #[derive(Debug)]
 pub struct FormPart {
     pub name: String,
-    /// The file name the browser sent, if any: caller input, only a hint.
-    pub file_name: Option<String>,
-    /// The declared content type, if any: caller input, never trusted for what the bytes are.
-    pub content_type: Option<String>,
     pub bytes: bytes::Bytes,
 }
 
@@ -148,19 +146,12 @@ impl<T: FromForm> Input for Multipart<T> {
                 break;
             };
             let name = field.name().unwrap_or_default().to_owned();
-            let file_name = field.file_name().map(str::to_owned);
-            let content_type = field.content_type().map(ToString::to_string);
             let bytes = field
                 .bytes()
                 .now_or_never()
                 .ok_or_else(unreadable)?
                 .map_err(multipart_error)?;
-            form.parts.push(FormPart {
-                name,
-                file_name,
-                content_type,
-                bytes,
-            });
+            form.parts.push(FormPart { name, bytes });
         }
         T::from_form(form).map(Multipart)
     }
@@ -306,8 +297,6 @@ mod tests {
         let upload = parse_upload(&body).unwrap();
         assert_eq!(upload.title, "Vase");
         assert_eq!(&upload.file.bytes[..], b"\x89PNG");
-        assert_eq!(upload.file.file_name.as_deref(), Some("a.png"));
-        assert_eq!(upload.file.content_type.as_deref(), Some("image/png"));
     }
 
     #[test]

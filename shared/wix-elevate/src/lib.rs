@@ -33,7 +33,7 @@ pub mod wix;
 
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits, setting};
-pub use error::ApiError;
+pub use error::{ApiError, Refusal};
 pub use idempotency::Idempotent;
 pub use ids::{IdError, WixId};
 pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};

@@ -13,7 +13,7 @@
 use crate::policy::AdminGrant;
 use crate::wix::bookings::Booking;
 use crate::wix::orders::Order;
-use crate::{ApiError, Wix, WixId};
+use crate::{ApiError, Refusal, Wix, WixId};
 
 /// What `AdminOrOwner` grants: an admin, or the calling member (whose resources are still to be checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl Reach {
         if self.covers(resource) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(R::REFUSAL))
+            Err(ApiError::Forbidden(Refusal::NotOwner(R::REFUSAL)))
         }
     }
 }

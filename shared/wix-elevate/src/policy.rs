@@ -3,7 +3,7 @@
 //! default is deny.
 
 pub use crate::ownership::OwnerScope;
-use crate::{ApiError, Caller, Config, Subject, WixId};
+use crate::{ApiError, Caller, Config, Refusal, Subject, WixId};
 
 pub trait Policy: Send + Sync + 'static {
     /// What the function learns about the caller once allowed.
@@ -11,7 +11,7 @@ pub trait Policy: Send + Sync + 'static {
     fn authorize(caller: &Caller, config: &Config) -> Result<Self::Grant, ApiError>;
 }
 
-const NOT_ALLOWED: ApiError = ApiError::Forbidden("the caller is not allowed to do this");
+const NOT_ALLOWED: ApiError = ApiError::Forbidden(Refusal::CallerNotAllowed);
 
 /// An admin: a member listed in `ADMIN_MEMBER_IDS`, or an IAM principal listed in `ADMIN_IAM_PRINCIPALS`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct Admin;
 impl Policy for Admin {
     type Grant = AdminGrant;
     fn authorize(caller: &Caller, config: &Config) -> Result<AdminGrant, ApiError> {
-        admin(caller, config).ok_or(ApiError::Forbidden("only an admin may do this"))
+        admin(caller, config).ok_or(ApiError::Forbidden(Refusal::AdminOnly))
     }
 }
 

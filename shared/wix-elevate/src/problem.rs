@@ -100,4 +100,36 @@ mod tests {
         assert_eq!(problem["requestId"], "bad\nid");
         assert_eq!(problem["status"], 503);
     }
+
+    #[test]
+    fn each_refusal_is_its_own_problem_type() {
+        use crate::Refusal;
+        let kinds: Vec<String> = [
+            Refusal::OriginNotAllowed,
+            Refusal::CallerNotAllowed,
+            Refusal::AdminOnly,
+            Refusal::NotOwner("a member may only see their own orders"),
+        ]
+        .into_iter()
+        .map(|refusal| {
+            let response = problem_response(&ApiError::Forbidden(refusal), "id");
+            assert_eq!(response.status(), 403);
+            let Body::Text(body) = response.body() else {
+                panic!("a text body")
+            };
+            let problem: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(problem["detail"], refusal.to_string());
+            problem["type"].as_str().unwrap().to_owned()
+        })
+        .collect();
+        assert_eq!(
+            kinds,
+            [
+                "urn:wix-elevate:problem:origin-not-allowed",
+                "urn:wix-elevate:problem:caller-not-allowed",
+                "urn:wix-elevate:problem:admin-only",
+                "urn:wix-elevate:problem:not-owner",
+            ]
+        );
+    }
 }

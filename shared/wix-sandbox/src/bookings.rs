@@ -21,6 +21,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::auth::AdminAuth;
 use crate::error::{WixError, WixJson};
+use crate::query::{self, Dialect};
 use crate::seed::{self, ServiceKind};
 use crate::state::SandboxState;
 
@@ -211,6 +212,26 @@ impl BookingData {
     }
 }
 
+/// Observing and steering bookings (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// One booking as it stands now (status, revision, slot, notifications sent); `None` if unknown.
+    pub fn booking(&self, id: &str) -> Option<BookingSnapshot> {
+        self.with(|w| w.bookings.by_id(id).map(|b| b.snapshot()))
+    }
+
+    /// Someone else changes booking `id` right after each of the next `reads` reader answers that
+    /// contain it: its revision advances, so a write based on what was read meets a 409.
+    pub fn change_booking_after_reads(&self, id: &str, reads: u64) {
+        self.with(|w| {
+            if reads == 0 {
+                w.bookings.interference.remove(id);
+            } else {
+                w.bookings.interference.insert(id.to_owned(), reads);
+            }
+        });
+    }
+}
+
 pub fn routes() -> Router<SandboxState> {
     Router::new()
         .route(
@@ -224,189 +245,58 @@ pub fn routes() -> Router<SandboxState> {
 
 // --- Reader ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
-    Id,
-    Status,
-    ContactId,
-    StartDate,
-    EndDate,
-    ServiceId,
-    SessionId,
-}
-
-impl Field {
-    fn parse(name: &str) -> Option<Field> {
-        Some(match name {
-            "id" => Field::Id,
-            "status" => Field::Status,
-            "contactDetails.contactId" => Field::ContactId,
-            "startDate" => Field::StartDate,
-            "endDate" => Field::EndDate,
-            "bookedEntity.item.slot.serviceId" => Field::ServiceId,
-            "bookedEntity.item.slot.sessionId" => Field::SessionId,
-            _ => return None,
-        })
-    }
-
-    fn is_date(self) -> bool {
-        matches!(self, Field::StartDate | Field::EndDate)
-    }
-}
-
-/// A field's value, compared as Wix does: text as text, dates as instants.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Scalar {
-    Text(String),
-    Date(OffsetDateTime),
-    Missing,
-}
+/// The fields and operators Query Extended Bookings takes; text fields take no ranges.
+const FILTER: Dialect = Dialect::new(&[
+    "id",
+    "status",
+    "contactDetails.contactId",
+    "startDate",
+    "endDate",
+    "bookedEntity.item.slot.serviceId",
+    "bookedEntity.item.slot.sessionId",
+])
+.operators(&["$and", "$eq", "$ne", "$in", "$gt", "$gte", "$lt", "$lte"])
+.typed(&["startDate", "endDate"])
+.at("query.filter");
 
 impl BookingRecord {
-    fn field(&self, field: Field) -> Scalar {
-        match field {
-            Field::Id => Scalar::Text(self.id.clone()),
-            Field::Status => Scalar::Text(self.status.clone()),
-            Field::ContactId => Scalar::Text(self.contact_id.clone()),
-            Field::StartDate => Scalar::Date(self.start),
-            Field::EndDate => Scalar::Date(self.end),
-            Field::ServiceId => Scalar::Text(self.service_id.clone()),
-            Field::SessionId => self
-                .session_id
-                .clone()
-                .map_or(Scalar::Missing, Scalar::Text),
-        }
+    /// What [`FILTER`] looks at: the filterable fields under the paths Wix filters them by.
+    fn filter_doc(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": self.status,
+            "contactDetails": { "contactId": self.contact_id },
+            "startDate": format_date(self.start),
+            "endDate": format_date(self.end),
+            "bookedEntity": { "item": { "slot": {
+                "serviceId": self.service_id,
+                "sessionId": self.session_id,
+            } } },
+        })
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Op {
-    Eq,
-    Ne,
-    In,
-    Gt,
-    Gte,
-    Lt,
-    Lte,
+/// The fields the reader sorts by.
+#[derive(Clone, Copy, Debug)]
+enum SortField {
+    Id,
+    StartDate,
+    EndDate,
 }
 
-#[derive(Clone, Debug)]
-struct Condition {
-    field: Field,
-    op: Op,
-    operands: Vec<Scalar>,
-}
-
-impl Condition {
-    fn holds(&self, booking: &BookingRecord) -> bool {
-        let value = booking.field(self.field);
-        let first = &self.operands[0];
-        match self.op {
-            Op::Eq => &value == first,
-            Op::Ne => &value != first,
-            Op::In => self.operands.contains(&value),
-            Op::Gt => value != Scalar::Missing && &value > first,
-            Op::Gte => value != Scalar::Missing && &value >= first,
-            Op::Lt => value != Scalar::Missing && &value < first,
-            Op::Lte => value != Scalar::Missing && &value <= first,
+impl SortField {
+    fn compare(self, a: &BookingRecord, b: &BookingRecord) -> Ordering {
+        match self {
+            SortField::Id => a.id.cmp(&b.id),
+            SortField::StartDate => a.start.cmp(&b.start),
+            SortField::EndDate => a.end.cmp(&b.end),
         }
     }
-}
-
-fn operand(field: Field, name: &str, value: &Value) -> Result<Scalar, WixError> {
-    let text = value.as_str().ok_or_else(|| {
-        WixError::validation("query.filter", format!("{name}: expected a string value"))
-    })?;
-    if field.is_date() {
-        OffsetDateTime::parse(text, &Rfc3339)
-            .map(Scalar::Date)
-            .map_err(|_| WixError::validation("query.filter", format!("{name}: not a date")))
-    } else {
-        Ok(Scalar::Text(text.to_owned()))
-    }
-}
-
-/// Wix's filter language, as far as Query Extended Bookings supports it: `{field: value}`,
-/// `{field: {"$op": value}}`, and `$and` of such objects. Anything else is a 400, as on Wix.
-fn parse_filter(filter: &Value, out: &mut Vec<Condition>) -> Result<(), WixError> {
-    let object = filter
-        .as_object()
-        .ok_or_else(|| WixError::validation("query.filter", "must be an object"))?;
-    for (name, value) in object {
-        if name == "$and" {
-            let parts = value
-                .as_array()
-                .ok_or_else(|| WixError::validation("query.filter", "$and must be an array"))?;
-            for part in parts {
-                parse_filter(part, out)?;
-            }
-            continue;
-        }
-        let field = Field::parse(name).ok_or_else(|| {
-            WixError::validation(
-                "query.filter",
-                format!("filtering by {name} is not supported"),
-            )
-        })?;
-        let Some(ops) = value.as_object() else {
-            out.push(Condition {
-                field,
-                op: Op::Eq,
-                operands: vec![operand(field, name, value)?],
-            });
-            continue;
-        };
-        for (op_name, operand_value) in ops {
-            let op = match op_name.as_str() {
-                "$eq" => Op::Eq,
-                "$ne" => Op::Ne,
-                "$in" => Op::In,
-                "$gt" => Op::Gt,
-                "$gte" => Op::Gte,
-                "$lt" => Op::Lt,
-                "$lte" => Op::Lte,
-                other => {
-                    return Err(WixError::validation(
-                        "query.filter",
-                        format!("{name}: unsupported operator {other}"),
-                    ));
-                }
-            };
-            if matches!(op, Op::Gt | Op::Gte | Op::Lt | Op::Lte) && !field.is_date() {
-                return Err(WixError::validation(
-                    "query.filter",
-                    format!("{name}: {op_name} is only supported on dates"),
-                ));
-            }
-            let operands = if op == Op::In {
-                let list = operand_value.as_array().ok_or_else(|| {
-                    WixError::validation("query.filter", format!("{name}: $in needs an array"))
-                })?;
-                list.iter()
-                    .map(|v| operand(field, name, v))
-                    .collect::<Result<Vec<_>, _>>()?
-            } else {
-                vec![operand(field, name, operand_value)?]
-            };
-            if operands.is_empty() {
-                return Err(WixError::validation(
-                    "query.filter",
-                    format!("{name}: $in needs at least one value"),
-                ));
-            }
-            out.push(Condition {
-                field,
-                op,
-                operands,
-            });
-        }
-    }
-    Ok(())
 }
 
 #[derive(Clone, Debug)]
 struct SortKey {
-    field: Field,
+    field: SortField,
     descending: bool,
 }
 
@@ -422,14 +312,17 @@ fn parse_sort(items: &[SortItem]) -> Result<Vec<SortKey>, WixError> {
     items
         .iter()
         .map(|item| {
-            let field = Field::parse(&item.field_name)
-                .filter(|f| matches!(f, Field::Id | Field::StartDate | Field::EndDate))
-                .ok_or_else(|| {
-                    WixError::validation(
+            let field = match item.field_name.as_str() {
+                "id" => SortField::Id,
+                "startDate" => SortField::StartDate,
+                "endDate" => SortField::EndDate,
+                other => {
+                    return Err(WixError::validation(
                         "query.sort",
-                        format!("sorting by {} is not supported", item.field_name),
-                    )
-                })?;
+                        format!("sorting by {other} is not supported"),
+                    ));
+                }
+            };
             let descending = match item.order.as_deref().unwrap_or("ASC") {
                 "ASC" => false,
                 "DESC" => true,
@@ -448,7 +341,7 @@ fn parse_sort(items: &[SortItem]) -> Result<Vec<SortKey>, WixError> {
 /// A query in progress: what a cursor stands for.
 #[derive(Clone, Debug)]
 struct Page {
-    conditions: Vec<Condition>,
+    filter: Value,
     sort: Vec<SortKey>,
     offset: usize,
 }
@@ -510,29 +403,24 @@ async fn query_extended_bookings(
                     WixError::validation("query.cursorPaging.cursor", "unknown or expired cursor")
                 })?
             }
-            None => {
-                let mut conditions = Vec::new();
-                if let Some(filter) = &query.filter {
-                    parse_filter(filter, &mut conditions)?;
-                }
-                let sort = parse_sort(query.sort.as_deref().unwrap_or_default())?;
-                Page {
-                    conditions,
-                    sort,
-                    offset: 0,
-                }
-            }
+            None => Page {
+                filter: query.filter.unwrap_or_else(query::no_filter),
+                sort: parse_sort(query.sort.as_deref().unwrap_or_default())?,
+                offset: 0,
+            },
         };
-        let mut matching: Vec<&BookingRecord> = data
-            .bookings
-            .iter()
-            .filter(|b| page.conditions.iter().all(|c| c.holds(b)))
-            .collect();
+        FILTER.check(&page.filter)?;
+        let mut matching = Vec::new();
+        for booking in &data.bookings {
+            if FILTER.matches(&booking.filter_doc(), &page.filter)? {
+                matching.push(booking);
+            }
+        }
         matching.sort_by(|a, b| {
             page.sort
                 .iter()
                 .map(|key| {
-                    let order = a.field(key.field).cmp(&b.field(key.field));
+                    let order = key.field.compare(a, b);
                     if key.descending {
                         order.reverse()
                     } else {

@@ -27,6 +27,21 @@ impl DataCollections {
     }
 }
 
+/// Observing and steering CMS collections (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// The items (their `data`) of a CMS collection; `None` if it does not exist.
+    pub fn data_items(&self, collection: &str) -> Option<Vec<Value>> {
+        self.with(|w| w.data.collections.get(collection).cloned())
+    }
+
+    /// Creates an empty CMS collection (no-op if it exists).
+    pub fn create_collection(&self, collection: &str) {
+        self.with(|w| {
+            w.data.collections.entry(collection.to_owned()).or_default();
+        });
+    }
+}
+
 pub fn routes() -> Router<SandboxState> {
     Router::new().route("/wix-data/v2/items", post(insert_item))
 }

@@ -18,7 +18,7 @@ use crate::auth::AdminAuth;
 use crate::error::{WixError, WixJson};
 use crate::query;
 use crate::seed::{self, SeedBuyer, SeedRefundability};
-use crate::state::{SandboxState, World, timestamp};
+use crate::state::{SandboxState, World, now_iso};
 
 #[derive(Clone, Debug)]
 pub(crate) struct OrderRecord {
@@ -291,6 +291,14 @@ fn precondition(code: &str, description: String) -> WixError {
     )
 }
 
+/// Observing orders (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// An eCommerce order with its fulfillments, refunds and cancellation.
+    pub fn order(&self, id: &str) -> Option<OrderView> {
+        self.with(|w| w.ecom.order(id).map(|o| o.view()))
+    }
+}
+
 pub fn routes() -> Router<SandboxState> {
     Router::new()
         .route("/ecom/v1/orders/search", post(search_orders))
@@ -479,7 +487,7 @@ async fn cancel_order(
             _ => {}
         }
         order.status = "CANCELED".into();
-        order.updated_date = timestamp();
+        order.updated_date = now_iso();
         order.cancellation = Some(CancellationView {
             restocked: flag("restockAllItems"),
             customer_notified: flag("sendOrderCanceledEmail"),
@@ -588,7 +596,7 @@ async fn create_fulfillment(
         } else {
             "PARTIALLY_FULFILLED".into()
         };
-        order.updated_date = timestamp();
+        order.updated_date = now_iso();
         let id = fulfillment.id.clone();
         order.fulfillments.push(fulfillment);
         Ok(Json(json!({
@@ -771,7 +779,7 @@ async fn refund_payments(
             reason: reason.clone(),
             customer_notified: notify,
         };
-        let created = timestamp();
+        let created = now_iso();
         let transactions: Vec<Value> = refund
             .payments
             .iter()

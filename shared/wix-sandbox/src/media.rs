@@ -44,6 +44,14 @@ pub(crate) struct MediaData {
     pub files: Vec<MediaFile>,
 }
 
+/// Observing the Media Manager (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// Every file uploaded to the Media Manager, in upload order.
+    pub fn media_files(&self) -> Vec<MediaFile> {
+        self.with(|w| w.media.files.clone())
+    }
+}
+
 pub fn routes() -> Router<SandboxState> {
     Router::new()
         .route(

@@ -8,10 +8,11 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::auth::AdminAuth;
 use crate::error::{WixError, WixJson};
+use crate::query::{self, Dialect};
 use crate::seed;
 use crate::state::{SandboxState, now_iso};
 
@@ -108,13 +109,9 @@ impl MemberRecord {
         }
     }
 
-    /// The value of a filterable or sortable field, as Wix names it.
+    /// The value of a sortable field, as Wix names it.
     fn field(&self, name: &str) -> Option<&str> {
         Some(match name {
-            "id" => &self.id,
-            "loginEmail" => &self.login_email,
-            "contactId" => &self.contact_id,
-            "status" => &self.status,
             "createdDate" => &self.created_date,
             "profile.nickname" => &self.nickname,
             "contact.firstName" => &self.first_name,
@@ -167,6 +164,19 @@ impl MemberData {
 
 fn member_not_found(id: &str) -> WixError {
     WixError::not_found(format!("member {id:.40} not found"))
+}
+
+/// Observing members (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// One member, whatever their status; `None` once deleted.
+    pub fn member(&self, id: &str) -> Option<MemberView> {
+        self.with(|w| w.members.by_id(id).map(|m| m.view()))
+    }
+
+    /// Every member, in creation order.
+    pub fn members(&self) -> Vec<MemberView> {
+        self.with(|w| w.members.members.iter().map(|m| m.view()).collect())
+    }
 }
 
 pub fn routes() -> Router<SandboxState> {
@@ -322,8 +332,8 @@ struct QueryBody {
 
 #[derive(Deserialize, Default)]
 struct MemberQuery {
-    #[serde(default)]
-    filter: Map<String, Value>,
+    #[serde(default = "query::no_filter")]
+    filter: Value,
     #[serde(default)]
     paging: Paging,
     #[serde(default)]
@@ -343,6 +353,32 @@ struct Sorting {
     #[serde(default)]
     order: Option<String>,
 }
+
+/// The fields Wix documents as filterable for members, and the operators it takes on them.
+const FILTER: Dialect = Dialect::new(&[
+    "id",
+    "loginEmail",
+    "contactId",
+    "status",
+    "createdDate",
+    "profile.nickname",
+    "contact.firstName",
+    "contact.lastName",
+])
+.operators(&[
+    "$and",
+    "$or",
+    "$eq",
+    "$ne",
+    "$gt",
+    "$gte",
+    "$lt",
+    "$lte",
+    "$startsWith",
+    "$in",
+    "$nin",
+])
+.at("query.filter");
 
 const SORTABLE: [&str; 4] = [
     "profile.nickname",
@@ -382,10 +418,11 @@ async fn query_members(
             ));
         }
     }
+    FILTER.check(&query.filter)?;
     state.with(|w| {
         let mut matched = Vec::new();
         for member in &w.members.members {
-            if matches(member, &query.filter)? {
+            if FILTER.matches(&member.to_wix(Fieldset::Full), &query.filter)? {
                 matched.push(member);
             }
         }
@@ -416,70 +453,4 @@ async fn query_members(
             "members": page,
         })))
     })
-}
-
-/// Whether `member` passes `filter`: every field condition holds (`$and` of the keys), `$and`/`$or`
-/// lists of sub-filters, and per field either a value (equality) or operators.
-fn matches(member: &MemberRecord, filter: &Map<String, Value>) -> Result<bool, WixError> {
-    for (key, condition) in filter {
-        let holds = match key.as_str() {
-            "$and" | "$or" => {
-                let parts = condition.as_array().ok_or_else(|| {
-                    WixError::validation("query.filter", format!("{key} takes a list"))
-                })?;
-                let mut results = Vec::new();
-                for part in parts {
-                    let part = part.as_object().ok_or_else(|| {
-                        WixError::validation("query.filter", format!("{key} takes filters"))
-                    })?;
-                    results.push(matches(member, part)?);
-                }
-                if key == "$and" {
-                    results.iter().all(|r| *r)
-                } else {
-                    results.iter().any(|r| *r)
-                }
-            }
-            field => {
-                let value = member.field(field).ok_or_else(|| {
-                    WixError::validation("query.filter", format!("cannot filter by {field:.40}"))
-                })?;
-                field_matches(value, condition)?
-            }
-        };
-        if !holds {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-fn field_matches(value: &str, condition: &Value) -> Result<bool, WixError> {
-    let Some(operators) = condition.as_object() else {
-        return Ok(condition.as_str() == Some(value));
-    };
-    let invalid =
-        |op: &str| WixError::validation("query.filter", format!("invalid use of {op:.20}"));
-    for (op, operand) in operators {
-        let text = operand.as_str();
-        let holds = match (op.as_str(), text) {
-            ("$eq", Some(t)) => value == t,
-            ("$ne", Some(t)) => value != t,
-            ("$gt", Some(t)) => value > t,
-            ("$gte", Some(t)) => value >= t,
-            ("$lt", Some(t)) => value < t,
-            ("$lte", Some(t)) => value <= t,
-            ("$startsWith", Some(t)) => value.starts_with(t),
-            ("$in" | "$nin", None) => {
-                let list = operand.as_array().ok_or_else(|| invalid(op))?;
-                let found = list.iter().any(|v| v.as_str() == Some(value));
-                if op == "$in" { found } else { !found }
-            }
-            _ => return Err(invalid(op)),
-        };
-        if !holds {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }

@@ -168,6 +168,29 @@ fn random_token(prefix: &str) -> String {
     )
 }
 
+/// Steering tokens and secrets (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// Every token issued so far expires now (refresh tokens keep working).
+    pub fn expire_tokens(&self) {
+        self.with(|w| w.oauth.expire_all(now()));
+    }
+
+    /// Marks one access token inactive; false if the sandbox never issued it.
+    pub fn deactivate_token(&self, token: &str) -> bool {
+        self.with(|w| w.oauth.deactivate(token))
+    }
+
+    /// Replaces [`seed::CLIENT_ID`]'s secret and revokes every admin token issued so far.
+    pub fn rotate_secret(&self, new_secret: &str) {
+        self.with(|w| w.oauth.rotate_secret(seed::CLIENT_ID, new_secret));
+    }
+
+    /// `expires_in` of admin tokens minted from now on (0 mints tokens that are already expired).
+    pub fn set_admin_token_ttl(&self, seconds: u64) {
+        self.with(|w| w.oauth.admin_ttl = seconds);
+    }
+}
+
 pub fn routes() -> Router<SandboxState> {
     Router::new()
         .route("/oauth2/token", post(token))

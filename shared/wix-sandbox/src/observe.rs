@@ -130,6 +130,30 @@ impl ObserveData {
     }
 }
 
+/// The call log, injected failures and latency (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// Counters and the log of Wix calls since the last reset.
+    pub fn stats(&self) -> Stats {
+        self.with(|w| w.observe.stats())
+    }
+
+    /// The next `count` non-control requests whose path starts with `path_prefix` (all of them when
+    /// `None`) are answered with `status` and a Wix error body.
+    pub fn fail(&self, count: u64, status: StatusCode, path_prefix: Option<&str>) {
+        let rule = FailRule {
+            remaining: count,
+            status,
+            path_prefix: path_prefix.unwrap_or("").to_owned(),
+        };
+        self.with(|w| w.observe.add_fail_rule(rule));
+    }
+
+    /// Delays every non-control response; `Duration::ZERO` clears it.
+    pub fn set_latency(&self, latency: Duration) {
+        self.with(|w| w.observe.latency = latency);
+    }
+}
+
 fn is_control(path: &str) -> bool {
     path.strip_prefix(CONTROL_PREFIX)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))

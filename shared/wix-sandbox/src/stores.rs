@@ -16,7 +16,7 @@ use crate::auth::AdminAuth;
 use crate::error::{WixError, WixJson};
 use crate::query;
 use crate::seed::{self, CatalogVersion};
-use crate::state::{SandboxState, World, timestamp};
+use crate::state::{SandboxState, World, now_iso};
 
 #[derive(Clone, Debug)]
 pub(crate) struct V3Product {
@@ -235,6 +235,34 @@ impl StoresData {
     }
 }
 
+/// Observing and steering the catalogs (the in-process side of `/_sandbox`).
+impl SandboxState {
+    /// Which catalog the site is on from now on (Wix Stores endpoints of the other one answer 428).
+    pub fn set_catalog_version(&self, catalog: CatalogVersion) {
+        self.with(|w| w.stores.catalog = catalog);
+    }
+
+    pub fn catalog_version(&self) -> CatalogVersion {
+        self.with(|w| w.stores.catalog)
+    }
+
+    /// Every product of both catalogs, seeded and created.
+    pub fn products(&self) -> Vec<ProductView> {
+        self.with(|w| w.stores.products())
+    }
+
+    /// One variant's stock (V3 inventory item or V1 variant).
+    pub fn stock(&self, product_id: &str, variant_id: &str) -> Option<StockView> {
+        self.with(|w| w.stores.stock(product_id, variant_id))
+    }
+
+    /// Another writer updates this V3 inventory item right after its next read, so whoever read it
+    /// holds a stale revision.
+    pub fn race_next_inventory_read(&self, inventory_item_id: &str) {
+        self.with(|w| w.stores.racing_writes.push(inventory_item_id.to_owned()));
+    }
+}
+
 pub fn routes() -> Router<SandboxState> {
     Router::new()
         .route("/stores/v3/provision/version", get(catalog_version))
@@ -414,7 +442,7 @@ fn create_v3(world: &mut World, body: &Value, with_inventory: bool) -> Result<Va
         plain_description: plain_description.map(str::to_owned),
         visible,
         variants: stored_variants,
-        created_date: timestamp(),
+        created_date: now_iso(),
     };
     let answer = v3_product_json(&stored);
     world.stores.v3_products.push(stored);
@@ -644,7 +672,7 @@ async fn create_v1_product(
             quantity: None,
             in_stock: true,
         }],
-        created_date: timestamp(),
+        created_date: now_iso(),
     };
     state.with(|w| {
         require(w, CatalogVersion::V1)?;

@@ -437,6 +437,16 @@ impl Reply {
     }
 
     /// Assert this is a problem document with `status` and a request id; return it.
+    /// A 403 for `reason`: its problem `type` is `urn:wix-elevate:problem:<reason>`.
+    pub fn forbidden(&self, reason: &str) {
+        let problem = self.problem(403);
+        assert_eq!(
+            problem["type"],
+            format!("urn:wix-elevate:problem:{reason}"),
+            "{problem}"
+        );
+    }
+
     pub fn problem(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "{}", self.body);
         assert_eq!(

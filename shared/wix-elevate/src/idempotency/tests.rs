@@ -198,12 +198,7 @@ async fn the_memory_store_is_bounded_and_never_evicts_a_claim_in_flight() {
     let store = MemoryStore::new(2, Duration::from_secs(3600));
     let now = SystemTime::now();
     let fingerprint = Fingerprint::of(b"body");
-    let done = || {
-        Settled::Done(StoredResponse {
-            status: 200,
-            body: "{}".into(),
-        })
-    };
+    let done = || Settled::Done(StoredResponse { body: "{}".into() });
     for key in ["a", "b"] {
         assert_eq!(
             store
