@@ -143,6 +143,21 @@ sm.create_secret(Name=os.environ["SECRET_NAME"], SecretString=os.environ["SECRET
 PY
 }
 
+# create_moto_state_table ENDPOINT NAME: the state table as template.yaml declares it (hash key pk,
+# on-demand, TTL on expiration).
+create_moto_state_table() {
+	env "${DUMMY_AWS_ENV[@]}" MOTO_ENDPOINT="$1" TABLE="$2" "$VENV/bin/python" - <<'PY'
+import os, boto3
+db = boto3.client("dynamodb", endpoint_url=os.environ["MOTO_ENDPOINT"])
+table = os.environ["TABLE"]
+db.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+db.update_time_to_live(TableName=table,
+                       TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"})
+PY
+}
+
 # sandbox_token SANDBOX_URL JSON_BODY -> access_token from the sandbox's POST /oauth2/token.
 sandbox_token() {
 	curl -sS --fail-with-body --max-time 10 -H 'content-type: application/json' -d "$2" "$1/oauth2/token" |

@@ -12,5 +12,6 @@ mod get_site_properties;
 mod members;
 mod openapi;
 mod orders;
+mod state;
 mod stores;
 mod upload_image;

@@ -15,4 +15,4 @@ pub use admin::{AdminAuth, AdminCredential, AdminStats};
 pub use error::AuthError;
 pub use http::{Answer, ReadError, read_answer, request_id, wix_http_client};
 pub use secret::{Secret, WixCredentials};
-pub use source::SecretSource;
+pub use source::{SecretSource, aws_config};

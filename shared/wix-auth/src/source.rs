@@ -5,6 +5,17 @@ use aws_sdk_secretsmanager::Client as SecretsManager;
 
 use crate::{AuthError, WixCredentials};
 
+/// The AWS configuration (region, credentials chain, endpoint overrides such as
+/// `AWS_ENDPOINT_URL_DYNAMODB`), loaded once per process and shared by every AWS client; each client sets
+/// its own timeouts and retries. Loading reads the environment only: credentials resolve on first use.
+pub async fn aws_config() -> &'static aws_config::SdkConfig {
+    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> =
+        tokio::sync::OnceCell::const_new();
+    CONFIG
+        .get_or_init(|| aws_config::defaults(aws_config::BehaviorVersion::latest()).load())
+        .await
+}
+
 /// Where the Wix credentials come from.
 #[derive(Clone, Debug)]
 pub enum SecretSource {
@@ -57,13 +68,12 @@ impl SecretSource {
             .operation_attempt_timeout(Duration::from_secs(2))
             .operation_timeout(Duration::from_secs(4))
             .build();
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        let config = aws_sdk_secretsmanager::config::Builder::from(aws_config().await)
             .timeout_config(timeouts)
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
-            .load()
-            .await;
+            .build();
         SecretSource::SecretsManager {
-            client: SecretsManager::new(&config),
+            client: SecretsManager::from_conf(config),
             secret_id,
         }
     }

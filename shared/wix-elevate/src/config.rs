@@ -22,6 +22,9 @@ pub struct Config {
     pub api_base: String,
     /// Per-instance abuse limits; see [`crate::admission`].
     pub limits: RateLimits,
+    /// The DynamoDB table every instance shares idempotency records and budgets in (`STATE_TABLE`); see
+    /// [`crate::state`].
+    pub state_table: Option<String>,
 }
 
 /// Requests per minute allowed per key in one instance (0 = no limit). Bursts up to the same number.
@@ -106,6 +109,7 @@ impl Config {
             per_visitor: per_minute("VISITOR_REQUESTS_PER_MINUTE", 120)?,
             per_member: per_minute("MEMBER_REQUESTS_PER_MINUTE", 600)?,
         };
+        let state_table = get("STATE_TABLE").map(parse_table_name).transpose()?;
         Ok(Config {
             client_id,
             site_id: get("WIX_SITE_ID"),
@@ -114,6 +118,7 @@ impl Config {
             allowed_origins,
             api_base,
             limits,
+            state_table,
         })
     }
 }
@@ -179,6 +184,22 @@ where
             var: name,
             problem: format!("{v:.40}: {e}"),
         }),
+    }
+}
+
+/// A DynamoDB table name: 3 to 255 of `a-z A-Z 0-9 _ - .`.
+fn parse_table_name(name: String) -> Result<String, ConfigError> {
+    let valid = (3..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+    if valid {
+        Ok(name)
+    } else {
+        Err(ConfigError::Invalid {
+            var: "STATE_TABLE",
+            problem: format!("{name:.80}: a table name is 3 to 255 of a-z A-Z 0-9 _ - ."),
+        })
     }
 }
 

@@ -160,4 +160,9 @@ pub enum InitError {
         "WIX_DEV_SECRET is for the local sandbox only; use WIX_SECRET_ID (AWS Secrets Manager)"
     )]
     DevSecretOffLoopback,
+    #[error(
+        "this function keeps shared state (idempotency records or budgets) and needs STATE_TABLE, the \
+         DynamoDB table all its instances share; per-process memory is for the local sandbox only"
+    )]
+    NoStateTable,
 }

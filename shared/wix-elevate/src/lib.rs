@@ -27,6 +27,7 @@ mod pipeline;
 pub mod policy;
 mod problem;
 pub mod refunds;
+pub mod state;
 pub mod stores;
 pub mod values;
 pub mod wix;
@@ -34,7 +35,7 @@ pub mod wix;
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits, setting};
 pub use error::{ApiError, Refusal};
-pub use idempotency::Idempotent;
+pub use idempotency::Idempotency;
 pub use ids::{IdError, WixId};
 pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};
 pub use money::Amount;
@@ -56,7 +57,7 @@ pub mod prelude {
         Timestamp,
     };
     pub use crate::{
-        Amount, ApiError, Endpoint, Idempotent, Json, Multipart, NoInput, Repeat, Wix, WixError,
+        Amount, ApiError, Endpoint, Idempotency, Json, Multipart, NoInput, Repeat, Wix, WixError,
         WixId, WixPath, serve,
     };
     pub use http::Method;

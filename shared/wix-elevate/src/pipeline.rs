@@ -2,7 +2,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Method, StatusCode};
@@ -15,9 +15,11 @@ use crate::admission::Admission;
 use crate::context::source_ip;
 use crate::cors;
 use crate::error::InitError;
+use crate::idempotency::{self, Guarded, Idempotency, IdempotencyKey};
 use crate::input::{RequestParts, media_type_matches};
 use crate::policy::Policy;
 use crate::problem::{json_response, problem_response};
+use crate::state::{DynamoStore, Fingerprint, MemoryStore, StateStore};
 use crate::wix::WixClient;
 use crate::{ApiError, CallerVerifier, Config, Input, Subject, Wix};
 
@@ -28,6 +30,13 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 /// The budget when the runtime gives no usable deadline (`cargo lambda watch`): the template's 10 s
 /// function timeout less the margin.
 const NO_DEADLINE_BUDGET: Duration = Duration::from_millis(9_500);
+/// How long a settled idempotency record answers repeats of its key.
+const RECORD_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// The in-memory store's bound (local sandbox only).
+const MEMORY_RECORDS: usize = 10_000;
+
+/// This process, in every audit line: which instance served a request (Lambda runs many).
+static INSTANCE_ID: LazyLock<String> = LazyLock::new(|| uuid::Uuid::new_v4().to_string());
 
 /// One elevated endpoint, declared by its function's `main.rs`.
 pub trait Endpoint: Send + Sync + 'static {
@@ -38,8 +47,11 @@ pub trait Endpoint: Send + Sync + 'static {
     const MAX_BODY_BYTES: usize = 16 * 1024;
     /// The status of a successful answer.
     const SUCCESS: StatusCode = StatusCode::OK;
-    /// Request headers a browser may send (answered in CORS preflights).
+    /// Request headers a browser may send (answered in CORS preflights; `idempotency-key` is added for
+    /// functions that take one).
     const CORS_HEADERS: &'static [&'static str] = &["authorization", "content-type"];
+    /// Whether callers may (or must) send an `Idempotency-Key`; see [`crate::idempotency`].
+    const IDEMPOTENCY: Idempotency = Idempotency::None;
     type Policy: Policy;
     type Input: Input;
     /// Exactly the fields this caller may see.
@@ -61,7 +73,7 @@ pub trait Endpoint: Send + Sync + 'static {
 /// Run endpoint `E` as a Lambda function (function URL events). Call from `main`.
 pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
     crate::logging::init();
-    let app = Arc::new(App::cold_start().await);
+    let app = Arc::new(App::cold_start(E::IDEMPOTENCY.accepts_key()).await);
     lambda_http::run_concurrent(service_fn(move |request: Request| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Infallible>(app.handle::<E>(request).await) }
@@ -73,6 +85,8 @@ pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
 /// while it keeps failing) instead of the process crashing into a restart loop.
 pub(crate) struct App {
     ready: OnceCell<Ready>,
+    /// Whether this function keeps shared state (its endpoint takes idempotency keys).
+    needs_state: bool,
 }
 
 pub(crate) struct Ready {
@@ -80,17 +94,25 @@ pub(crate) struct Ready {
     pub(crate) wix: Arc<WixClient>,
     pub(crate) verifier: CallerVerifier,
     admission: Admission,
+    /// Present only in functions that keep shared state: the others never build a DynamoDB client.
+    pub(crate) state: Option<StateStore>,
 }
 
 impl Ready {
-    async fn from_env() -> Result<Ready, InitError> {
+    async fn from_env(needs_state: bool) -> Result<Ready, InitError> {
         let config = Config::from_env()?;
         let source = SecretSource::from_env().await?;
         // An inline secret sits readable in the function's configuration: fine against the sandbox only.
         if matches!(source, SecretSource::DevInline(_)) && !config.wix_is_local() {
             return Err(InitError::DevSecretOffLoopback);
         }
-        Ready::build(config, source).await
+        let state = match needs_state {
+            true => Some(state_store(&config).await?),
+            false => None,
+        };
+        let mut ready = Ready::build(config, source).await?;
+        ready.state = state;
+        Ok(ready)
     }
 
     /// Build the clients and mint the first admin token. A failed mint does not fail the build: the token
@@ -116,14 +138,38 @@ impl Ready {
             wix,
             verifier,
             admission,
+            state: None,
         })
     }
 }
 
+/// The table named by `STATE_TABLE`; without one, this process's memory, but only against the local
+/// sandbox: a deployment must not silently keep per-instance records.
+async fn state_store(config: &Config) -> Result<StateStore, InitError> {
+    match &config.state_table {
+        Some(table) => Ok(StateStore::Dynamo(DynamoStore::new(
+            wix_auth::aws_config().await,
+            table.clone(),
+            RECORD_TTL,
+        ))),
+        None if config.wix_is_local() => {
+            tracing::warn!(
+                "STATE_TABLE is not set: idempotency records and budgets live in this process only"
+            );
+            Ok(StateStore::Memory(MemoryStore::new(
+                MEMORY_RECORDS,
+                RECORD_TTL,
+            )))
+        }
+        None => Err(InitError::NoStateTable),
+    }
+}
+
 impl App {
-    async fn cold_start() -> App {
+    async fn cold_start(needs_state: bool) -> App {
         let app = App {
             ready: OnceCell::new(),
+            needs_state,
         };
         if let Err(e) = app.ready().await {
             tracing::error!(error = %e, "initialisation failed; answering 503 and retrying on each request");
@@ -134,12 +180,15 @@ impl App {
     #[cfg(test)]
     pub(crate) fn with_ready(ready: Ready) -> App {
         App {
+            needs_state: ready.state.is_some(),
             ready: OnceCell::new_with(Some(ready)),
         }
     }
 
     async fn ready(&self) -> Result<&Ready, InitError> {
-        self.ready.get_or_try_init(Ready::from_env).await
+        self.ready
+            .get_or_try_init(|| Ready::from_env(self.needs_state))
+            .await
     }
 
     pub(crate) async fn handle<E: Endpoint>(&self, request: Request) -> Response<Body> {
@@ -163,7 +212,8 @@ impl App {
             .map_or(NO_DEADLINE_BUDGET, |left| {
                 left.saturating_sub(DEADLINE_MARGIN)
             });
-        let outcome = tokio::time::timeout(budget, self.run::<E>(&request, &mut audit))
+        let deadline = SystemTime::now() + budget + DEADLINE_MARGIN;
+        let outcome = tokio::time::timeout(budget, self.run::<E>(&request, deadline, &mut audit))
             .await
             .unwrap_or(Err(ApiError::GatewayTimeout));
         let mut response = match &outcome {
@@ -179,8 +229,12 @@ impl App {
 
     /// A CORS preflight: no caller, no Wix, only whether this origin may send this function's request.
     async fn preflight<E: Endpoint>(&self, request: &Request, request_id: &str) -> Response<Body> {
+        let mut headers = E::CORS_HEADERS.to_vec();
+        if E::IDEMPOTENCY.accepts_key() {
+            headers.push(idempotency::HEADER);
+        }
         let answer = match self.ready().await {
-            Ok(ready) => cors::preflight(request, &ready.config, &E::METHOD, E::CORS_HEADERS),
+            Ok(ready) => cors::preflight(request, &ready.config, &E::METHOD, &headers),
             Err(_) => Err(ApiError::Unavailable),
         };
         answer.unwrap_or_else(|error| problem_response(&error, request_id))
@@ -189,6 +243,7 @@ impl App {
     async fn run<E: Endpoint>(
         &self,
         request: &Request,
+        deadline: SystemTime,
         audit: &mut Audit,
     ) -> Result<(StatusCode, String), ApiError> {
         if request.method() != E::METHOD {
@@ -206,6 +261,7 @@ impl App {
         })?;
         cors::check_origin(request, &ready.config)?;
         let input = parse_input::<E::Input>(request, body)?;
+        let key = IdempotencyKey::from_headers(request.headers(), E::IDEMPOTENCY)?;
         audit.target = E::target(&input);
 
         ready.admission.admit_source(source_ip(request))?;
@@ -216,14 +272,30 @@ impl App {
 
         let wix = Wix::new(Arc::clone(&ready.wix));
         audit.elevated = true;
-        let result = E::call(&wix, grant, input).await;
+        let work = async {
+            let output = E::call(&wix, grant, input).await?;
+            serde_json::to_string(&output).map_err(|e| {
+                tracing::error!(error = %e, "response did not serialize");
+                ApiError::BadGateway
+            })
+        };
+        let result = match (key, &ready.state) {
+            (Some(key), Some(state)) => {
+                let guarded = Guarded {
+                    record: key.record(E::NAME, &caller.subject),
+                    fingerprint: Fingerprint::of(body),
+                    deadline,
+                };
+                idempotency::once(state, &guarded, work, || wix.may_have_acted()).await
+            }
+            (Some(_), None) => {
+                tracing::error!("an idempotency key arrived at a function built without a store");
+                Err(ApiError::Unavailable)
+            }
+            (None, _) => work.await,
+        };
         audit.wix_request_ids = wix.request_ids();
-        let output = result?;
-        let body = serde_json::to_string(&output).map_err(|e| {
-            tracing::error!(error = %e, "response did not serialize");
-            ApiError::BadGateway
-        })?;
-        Ok((E::SUCCESS, body))
+        Ok((E::SUCCESS, result?))
     }
 }
 
@@ -306,6 +378,7 @@ impl Audit {
             wix_request_ids = %self.wix_request_ids.join(","),
             source_ip,
             latency_ms,
+            instance = %*INSTANCE_ID,
             "audit"
         );
     }

@@ -1,6 +1,6 @@
-//! Refunds: what an admin asks for, split over the payments Wix can refund automatically, and what each
-//! failure means for the idempotency key ([`Failure`]: freed when nothing happened, burned when the
-//! refund may have gone through).
+//! Refunds: what an admin asks for, split over the payments Wix can refund automatically. Whether a
+//! failure frees the idempotency key or marks it unknown is the request's [`Wix`] handle's to say
+//! ([`Wix::may_have_acted`]): the refund call is its one write.
 //!
 //! [`refund`] asks Wix what each payment can still refund, refuses an amount above the total before
 //! anything is sent, splits the amount over the refundable payments, and sends one `refund-payments`
@@ -8,7 +8,6 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::idempotency::Failure;
 use crate::money::Amount;
 use crate::values::Text;
 use crate::wix::billing::{PaymentShare, RefundablePayment};
@@ -61,7 +60,7 @@ pub fn allocate(
 }
 
 /// Refund `request.amount` of an order; see the module docs.
-pub async fn refund(wix: &Wix, request: &RefundRequest<'_>) -> Result<Refund, Failure> {
+pub async fn refund(wix: &Wix, request: &RefundRequest<'_>) -> Result<Refund, ApiError> {
     let payments = wix
         .refundable_payments(&request.order_id)
         .await
@@ -88,15 +87,11 @@ pub async fn refund(wix: &Wix, request: &RefundRequest<'_>) -> Result<Refund, Fa
             request.notify_customer,
         )
         .await
-        .map_err(|e| {
-            Failure::of_effect(e, |e| match e.status() {
-                Some(404) => ApiError::NotFound("no such order or payment"),
-                Some(400) => ApiError::Unprocessable("Wix refused the refund amount".into()),
-                Some(409 | 428) => {
-                    ApiError::Conflict("the payment can no longer be refunded".into())
-                }
-                _ => e.into(),
-            })
+        .map_err(|e| match e.status() {
+            Some(404) => ApiError::NotFound("no such order or payment"),
+            Some(400) => ApiError::Unprocessable("Wix refused the refund amount".into()),
+            Some(409 | 428) => ApiError::Conflict("the payment can no longer be refunded".into()),
+            _ => e.into(),
         })?;
     Ok(Refund {
         refund_id,

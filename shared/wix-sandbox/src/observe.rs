@@ -49,18 +49,39 @@ pub struct CallRecord {
     pub auth: String,
 }
 
+/// The next `remaining` requests whose path starts with `path_prefix` (empty: every path) get `effect`.
 #[derive(Debug, Clone)]
-pub(crate) struct FailRule {
+pub(crate) struct PathRule<T> {
     pub remaining: u64,
-    pub status: StatusCode,
-    /// Empty matches every path.
     pub path_prefix: String,
+    pub effect: T,
+}
+
+/// Answered with this status and a Wix error body, without running the handler.
+pub(crate) type FailRule = PathRule<StatusCode>;
+/// Carried out, then the answer is held this long: the caller gives up first and cannot tell whether the
+/// request happened.
+pub(crate) type LossRule = PathRule<Duration>;
+
+/// Uses up one turn of the first rule in `rules` that matches `path`, and says what it does.
+fn take_turn<T: Copy>(rules: &mut Vec<PathRule<T>>, path: &str) -> Option<T> {
+    let index = rules
+        .iter()
+        .position(|r| r.remaining > 0 && path.starts_with(&r.path_prefix))?;
+    let rule = &mut rules[index];
+    rule.remaining -= 1;
+    let effect = rule.effect;
+    if rule.remaining == 0 {
+        rules.remove(index);
+    }
+    Some(effect)
 }
 
 #[derive(Default)]
 pub(crate) struct ObserveData {
     pub stats: Stats,
     pub fail_rules: Vec<FailRule>,
+    pub loss_rules: Vec<LossRule>,
     pub latency: Duration,
     /// Bumped by reset so that a request in flight across a reset cannot write into the new log.
     pub generation: u64,
@@ -85,21 +106,6 @@ impl ObserveData {
         if rule.remaining > 0 {
             self.fail_rules.push(rule);
         }
-    }
-
-    /// Uses up one failure of the first rule that matches `path`.
-    fn take_failure(&mut self, path: &str) -> Option<StatusCode> {
-        let index = self
-            .fail_rules
-            .iter()
-            .position(|r| r.remaining > 0 && path.starts_with(&r.path_prefix))?;
-        let rule = &mut self.fail_rules[index];
-        rule.remaining -= 1;
-        let status = rule.status;
-        if rule.remaining == 0 {
-            self.fail_rules.remove(index);
-        }
-        Some(status)
     }
 
     fn begin(&mut self, method: &str, path: &str, auth: &str) -> Ticket {
@@ -142,10 +148,21 @@ impl SandboxState {
     pub fn fail(&self, count: u64, status: StatusCode, path_prefix: Option<&str>) {
         let rule = FailRule {
             remaining: count,
-            status,
+            effect: status,
             path_prefix: path_prefix.unwrap_or("").to_owned(),
         };
         self.with(|w| w.observe.add_fail_rule(rule));
+    }
+
+    /// The next `count` requests whose path starts with `path_prefix` are carried out, then their answer
+    /// is held for `hold` (longer than the caller waits): an effect whose answer was lost.
+    pub fn lose_answers(&self, count: u64, path_prefix: &str, hold: Duration) {
+        let rule = LossRule {
+            remaining: count,
+            path_prefix: path_prefix.to_owned(),
+            effect: hold,
+        };
+        self.with(|w| w.observe.loss_rules.push(rule));
     }
 
     /// Delays every non-control response; `Duration::ZERO` clears it.
@@ -170,11 +187,15 @@ pub(crate) async fn observe(
         next.run(req).await
     } else {
         let method = req.method().as_str().to_owned();
-        let (caller, ticket, injected, latency) = state.with(|w| {
+        let (caller, ticket, injected, loss, latency) = state.with(|w| {
             let caller = auth::classify(w, req.headers());
             let ticket = w.observe.begin(&method, &path, caller.label());
-            let injected = w.observe.take_failure(&path);
-            (caller, ticket, injected, w.observe.latency)
+            let injected = take_turn(&mut w.observe.fail_rules, &path);
+            let loss = injected
+                .is_none()
+                .then(|| take_turn(&mut w.observe.loss_rules, &path))
+                .flatten();
+            (caller, ticket, injected, loss, w.observe.latency)
         });
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
@@ -186,6 +207,9 @@ pub(crate) async fn observe(
             None => next.run(req).await,
         };
         state.with(|w| w.observe.finish(ticket, response.status()));
+        if let Some(hold) = loss {
+            tokio::time::sleep(hold).await;
+        }
         response
     };
     let request_id = uuid::Uuid::new_v4().to_string();

@@ -72,7 +72,7 @@ pub fn wait_for_port(port: u16, within: Duration, process: &Process) {
     }
 }
 
-/// A `moto_server` on loopback.
+/// moto on loopback, one request at a time (`scripts/moto-serial.py` says why).
 pub struct Moto {
     pub port: u16,
     _process: Process,
@@ -80,8 +80,10 @@ pub struct Moto {
 
 impl Moto {
     pub fn start_on(port: u16) -> Moto {
-        let mut command = std::process::Command::new(venv_bin("moto_server"));
-        command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        let mut command = std::process::Command::new(venv_bin("python"));
+        command
+            .arg(workspace_root().join("scripts/moto-serial.py"))
+            .args(["-p", &port.to_string()]);
         let process = Process::spawn("moto", command);
         wait_for_port(port, Duration::from_secs(30), &process);
         Moto {
@@ -112,6 +114,69 @@ pub async fn secrets_manager(endpoint: &str) -> SecretsManager {
         .endpoint_url(endpoint)
         .build();
     SecretsManager::from_conf(config)
+}
+
+/// A DynamoDB client for moto at `endpoint` (dummy credentials; moto checks none).
+pub async fn dynamodb(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(&moto_config(endpoint).await)
+}
+
+/// AWS configuration pointing every client at moto.
+pub async fn moto_config(endpoint: &str) -> aws_config::SdkConfig {
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(credentials)
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+/// A fresh state table in moto, laid out as `template.yaml` lays out `StateTable`: string hash key `pk`,
+/// on-demand, TTL on `expiration`.
+pub async fn create_state_table(endpoint: &str) -> String {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        TimeToLiveSpecification,
+    };
+    let name = format!("wix-elevate-test-{}", uuid::Uuid::new_v4());
+    let client = dynamodb(endpoint).await;
+    client
+        .create_table()
+        .table_name(&name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("state table created");
+    client
+        .update_time_to_live()
+        .table_name(&name)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name("expiration")
+                .enabled(true)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("TTL set");
+    name
 }
 
 /// The secret JSON for the sandbox's OAuth client.
@@ -191,8 +256,19 @@ pub struct StackOptions {
     pub store_secret: bool,
     /// Function environment; replaces a default of the same name.
     pub extra_env: Vec<(String, String)>,
-    /// More arguments for `cargo lambda watch` (e.g. `--disable-cors`).
+    /// More arguments for `cargo lambda watch` (e.g. `--disable-cors`, `--concurrency 4`).
     pub watch_args: Vec<String>,
+}
+
+impl StackOptions {
+    /// Up to `processes` instances of each function, as Lambda runs them: requests land on different
+    /// processes.
+    pub fn instances(processes: u32) -> Self {
+        StackOptions {
+            watch_args: vec!["--concurrency".into(), processes.to_string()],
+            ..StackOptions::default()
+        }
+    }
 }
 
 impl Default for StackOptions {
@@ -213,6 +289,8 @@ pub struct Stack {
     pub secret_id: String,
     pub secrets_endpoint: String,
     pub http: reqwest::Client,
+    env: Vec<(String, String)>,
+    watch_args: Vec<String>,
 }
 
 impl Stack {
@@ -226,6 +304,7 @@ impl Stack {
             .secrets_endpoint
             .unwrap_or_else(|| Moto::shared().endpoint());
         let secret_id = format!("wix-elevate/test/{}", uuid::Uuid::new_v4());
+        let state_table = create_state_table(&Moto::shared().endpoint()).await;
         let http = test_http_client();
         let stack_env = vec![
             ("WIX_CLIENT_ID", seed::CLIENT_ID.to_owned()),
@@ -235,6 +314,8 @@ impl Stack {
             ("ADMIN_MEMBER_IDS", seed::ADMIN.id.to_owned()),
             ("ALLOWED_ORIGINS", "http://127.0.0.1:8080".to_owned()),
             ("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets_endpoint.clone()),
+            ("AWS_ENDPOINT_URL_DYNAMODB", Moto::shared().endpoint()),
+            ("STATE_TABLE", state_table.clone()),
             ("AWS_REGION", "us-east-1".to_owned()),
             ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
             ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
@@ -252,6 +333,8 @@ impl Stack {
             secret_id,
             secrets_endpoint,
             http,
+            env,
+            watch_args: options.watch_args,
         };
         if options.store_secret {
             stack
@@ -283,6 +366,27 @@ impl Stack {
 
     pub fn url(&self, function: &str) -> String {
         self.watch.url(function)
+    }
+
+    /// Stop every function process and start them again with the same configuration: the next request
+    /// to each is a cold start, with nothing of the old processes' memory.
+    pub fn restart_functions(&mut self) {
+        let fresh = Watch::start(&self.env, &self.watch_args);
+        self.watch = fresh;
+    }
+
+    /// The distinct `instance` ids in `function`'s audit lines so far: how many processes served it.
+    pub fn instances_serving(&self, function: &str) -> std::collections::BTreeSet<String> {
+        let named = format!("function=\"{function}\"");
+        self.watch
+            .output()
+            .lines()
+            .filter(|line| line.contains(&named))
+            .filter_map(|line| {
+                let rest = &line[line.find(" instance=")? + " instance=".len()..];
+                Some(rest.split_whitespace().next()?.trim_matches('"').to_owned())
+            })
+            .collect()
     }
 
     async fn grant(&self, body: Value) -> String {

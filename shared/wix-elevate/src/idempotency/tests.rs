@@ -1,50 +1,57 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-use serde::Deserialize;
+use std::time::Duration;
 
 use super::*;
 use crate::WixId;
+use crate::state::MemoryStore;
 
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
-struct Receipt {
-    refund_id: u32,
+fn admin() -> Subject {
+    Subject::Member {
+        member_id: WixId::parse("29bad489-b9b2-4d79-a1c3-267a14c3a9fe").unwrap(),
+    }
 }
 
-fn admin() -> AdminGrant {
-    AdminGrant::Member(WixId::parse("29bad489-b9b2-4d79-a1c3-267a14c3a9fe").unwrap())
+fn guarded(key: &str, body: &[u8]) -> Guarded {
+    Guarded {
+        record: IdempotencyKey::parse(key)
+            .unwrap()
+            .record("refund-order", &admin()),
+        fingerprint: Fingerprint::of(body),
+        deadline: SystemTime::now() + Duration::from_secs(10),
+    }
 }
 
-fn record_key(key: &str) -> RecordKey {
-    RecordKey::new(
-        "refund-order",
-        &admin(),
-        &IdempotencyKey::parse(key).unwrap(),
-    )
+fn store() -> StateStore {
+    StateStore::Memory(MemoryStore::new(100, Duration::from_secs(3600)))
 }
 
-fn store() -> MemoryStore {
-    MemoryStore::new(100, Duration::from_secs(3600))
-}
-
-/// Runs `once` with work that counts its runs and answers `outcome`.
+/// Runs `once` with work that counts its runs and answers `outcome`; `acted` is what the Wix handle
+/// would say after a failure.
 async fn run(
-    store: &MemoryStore,
+    store: &StateStore,
     key: &str,
     body: &[u8],
     runs: &AtomicUsize,
-    outcome: fn(usize) -> Result<Receipt, Failure>,
-) -> Result<Receipt, ApiError> {
-    once(store, record_key(key), Fingerprint::of(body), async {
+    outcome: fn(usize) -> Result<String, ApiError>,
+    acted: bool,
+) -> Result<String, ApiError> {
+    let work = async {
         let n = runs.fetch_add(1, Ordering::SeqCst) + 1;
         outcome(n)
-    })
-    .await
+    };
+    once(store, &guarded(key, body), work, || acted).await
 }
 
-fn receipt(n: usize) -> Result<Receipt, Failure> {
-    Ok(Receipt {
-        refund_id: n as u32,
-    })
+fn receipt(n: usize) -> Result<String, ApiError> {
+    Ok(format!("{{\"refundId\":{n}}}"))
+}
+
+fn headers(values: &[&[u8]]) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    for value in values {
+        headers.append(HEADER, http::HeaderValue::from_bytes(value).unwrap());
+    }
+    headers
 }
 
 #[test]
@@ -57,43 +64,64 @@ fn keys_are_one_to_128_visible_ascii_characters() {
 }
 
 #[test]
-fn the_input_needs_exactly_one_valid_header_and_hashes_the_raw_body() {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Body {
-        #[allow(dead_code)]
-        amount: String,
-    }
-    let body = br#"{"amount":"1.00"}"#;
-    let parse = |headers: &http::HeaderMap| {
-        Idempotent::<Body>::parse(&RequestParts { headers, query: "" }, body)
-    };
-    let mut headers = http::HeaderMap::new();
-    assert!(matches!(parse(&headers), Err(ApiError::BadRequest(_))));
-    headers.insert(HEADER, http::HeaderValue::from_static("key-1"));
-    let parsed = parse(&headers).unwrap();
-    assert_eq!(parsed.key, IdempotencyKey::parse("key-1").unwrap());
-    assert_eq!(parsed.fingerprint, Fingerprint::of(body));
-    headers.append(HEADER, http::HeaderValue::from_static("key-2"));
-    assert!(matches!(parse(&headers), Err(ApiError::BadRequest(_))));
-    headers.insert(
-        HEADER,
-        http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+fn a_required_key_must_be_one_valid_header() {
+    let parse =
+        |values: &[&[u8]]| IdempotencyKey::from_headers(&headers(values), Idempotency::Required);
+    assert!(matches!(parse(&[]), Err(ApiError::BadRequest(_))));
+    assert_eq!(
+        parse(&[b"key-1"]).unwrap(),
+        Some(IdempotencyKey::parse("key-1").unwrap())
     );
-    assert!(matches!(parse(&headers), Err(ApiError::BadRequest(_))));
+    assert!(matches!(
+        parse(&[b"key-1", b"key-2"]),
+        Err(ApiError::BadRequest(_))
+    ));
+    assert!(matches!(
+        parse(&[b"caf\xc3\xa9"]),
+        Err(ApiError::BadRequest(_))
+    ));
+}
+
+#[test]
+fn an_optional_key_may_be_left_out_but_not_sent_malformed() {
+    let parse =
+        |values: &[&[u8]]| IdempotencyKey::from_headers(&headers(values), Idempotency::Optional);
+    assert_eq!(parse(&[]).unwrap(), None);
+    assert!(parse(&[b"key-1"]).unwrap().is_some());
+    assert!(matches!(
+        parse(&[b"has space"]),
+        Err(ApiError::BadRequest(_))
+    ));
+    let ignored = IdempotencyKey::from_headers(&headers(&[b"has space"]), Idempotency::None);
+    assert_eq!(
+        ignored.unwrap(),
+        None,
+        "a function without keys ignores the header"
+    );
 }
 
 #[test]
 fn keys_of_different_callers_or_functions_never_meet() {
     let key = IdempotencyKey::parse("k").unwrap();
-    let other_admin = AdminGrant::Iam("arn:aws:iam::123456789012:role/job".into());
+    let job = Subject::Iam {
+        principal_arn: "arn:aws:iam::123456789012:role/job".into(),
+    };
     assert_ne!(
-        RecordKey::new("refund-order", &admin(), &key),
-        RecordKey::new("refund-order", &other_admin, &key)
+        key.record("refund-order", &admin()),
+        key.record("refund-order", &job)
     );
     assert_ne!(
-        RecordKey::new("refund-order", &admin(), &key),
-        RecordKey::new("cancel-order", &admin(), &key)
+        key.record("refund-order", &admin()),
+        key.record("cancel-order", &admin())
+    );
+    let record = key.record("refund-order", &admin());
+    assert!(
+        record.as_str().starts_with("refund-order#idem#"),
+        "{record:?}"
+    );
+    assert!(
+        !record.as_str().contains("29bad489"),
+        "caller ids are hashed"
     );
 }
 
@@ -101,20 +129,28 @@ fn keys_of_different_callers_or_functions_never_meet() {
 async fn the_same_key_and_body_get_the_first_answer_without_running_again() {
     let store = store();
     let runs = AtomicUsize::new(0);
-    let first = run(&store, "k", b"body", &runs, receipt).await.unwrap();
-    let again = run(&store, "k", b"body", &runs, receipt).await.unwrap();
+    let first = run(&store, "k", b"body", &runs, receipt, true)
+        .await
+        .unwrap();
+    let again = run(&store, "k", b"body", &runs, receipt, true)
+        .await
+        .unwrap();
     assert_eq!(first, again);
     assert_eq!(runs.load(Ordering::SeqCst), 1);
-    let other_key = run(&store, "k2", b"body", &runs, receipt).await.unwrap();
-    assert_eq!(other_key.refund_id, 2);
+    let other_key = run(&store, "k2", b"body", &runs, receipt, true)
+        .await
+        .unwrap();
+    assert_eq!(other_key, "{\"refundId\":2}");
 }
 
 #[tokio::test]
 async fn the_same_key_with_another_body_is_422_and_runs_nothing() {
     let store = store();
     let runs = AtomicUsize::new(0);
-    run(&store, "k", b"body", &runs, receipt).await.unwrap();
-    let error = run(&store, "k", b"other body", &runs, receipt)
+    run(&store, "k", b"body", &runs, receipt, true)
+        .await
+        .unwrap();
+    let error = run(&store, "k", b"other body", &runs, receipt, true)
         .await
         .unwrap_err();
     assert!(matches!(error, ApiError::Unprocessable(_)), "{error:?}");
@@ -122,36 +158,39 @@ async fn the_same_key_with_another_body_is_422_and_runs_nothing() {
 }
 
 #[tokio::test]
-async fn a_failure_that_did_nothing_frees_the_key() {
+async fn a_failure_before_any_write_frees_the_key() {
     let store = store();
     let runs = AtomicUsize::new(0);
-    let refused = |_| {
-        Err(Failure::NothingDone(ApiError::Unprocessable(
-            "too much".into(),
-        )))
-    };
-    assert!(run(&store, "k", b"body", &runs, refused).await.is_err());
-    assert!(store.is_empty());
-    assert_eq!(
-        run(&store, "k", b"body", &runs, receipt)
+    let refused = |_| Err(ApiError::Unprocessable("too much".into()));
+    assert!(
+        run(&store, "k", b"body", &runs, refused, false)
             .await
-            .unwrap()
-            .refund_id,
-        2
+            .is_err()
     );
+    let StateStore::Memory(memory) = &store else {
+        unreachable!()
+    };
+    assert!(memory.is_empty());
+    let second = run(&store, "k", b"body", &runs, receipt, false).await;
+    assert_eq!(second.unwrap(), "{\"refundId\":2}");
 }
 
 #[tokio::test]
-async fn a_failure_that_may_have_done_it_burns_the_key() {
+async fn a_failure_after_a_write_may_have_happened_is_never_run_again() {
     let store = store();
     let runs = AtomicUsize::new(0);
-    let timed_out = |_| Err(Failure::MaybeDone(ApiError::GatewayTimeout));
+    let timed_out = |_| Err(ApiError::GatewayTimeout);
     assert!(matches!(
-        run(&store, "k", b"body", &runs, timed_out).await,
+        run(&store, "k", b"body", &runs, timed_out, true).await,
         Err(ApiError::GatewayTimeout)
     ));
-    let repeat = run(&store, "k", b"body", &runs, receipt).await.unwrap_err();
-    assert!(matches!(repeat, ApiError::Conflict(_)), "{repeat:?}");
+    let repeat = run(&store, "k", b"body", &runs, receipt, true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&repeat, ApiError::Conflict(d) if d.contains("unknown")),
+        "{repeat:?}"
+    );
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }
 
@@ -160,13 +199,15 @@ async fn of_two_concurrent_requests_with_one_key_only_one_runs() {
     let store = store();
     let runs = AtomicUsize::new(0);
     let (release, wait) = tokio::sync::oneshot::channel::<()>();
-    let slow = once(&store, record_key("k"), Fingerprint::of(b"body"), async {
+    let slow_work = async {
         runs.fetch_add(1, Ordering::SeqCst);
         wait.await.ok();
         receipt(1)
-    });
+    };
+    let first_request = guarded("k", b"body");
+    let slow = once(&store, &first_request, slow_work, || true);
     let second = async {
-        let answer = run(&store, "k", b"body", &runs, receipt).await;
+        let answer = run(&store, "k", b"body", &runs, receipt, true).await;
         release.send(()).unwrap();
         answer
     };
@@ -180,140 +221,32 @@ async fn of_two_concurrent_requests_with_one_key_only_one_runs() {
 }
 
 #[test]
-fn a_claim_past_its_lease_is_an_unknown_outcome() {
+fn a_claim_past_its_deadline_is_an_unknown_outcome_not_a_free_key() {
     let fingerprint = Fingerprint::of(b"body");
     let started = SystemTime::now();
-    let in_flight = || Record::InFlight {
+    let in_progress = || Record::InProgress {
         fingerprint,
-        since: started,
+        until: started + Duration::from_secs(10),
     };
-    let soon = replay::<Receipt>(in_flight(), &fingerprint, started + Duration::from_secs(1));
+    let soon = replay(
+        in_progress(),
+        &fingerprint,
+        started + Duration::from_secs(1),
+    );
     assert!(matches!(soon, Err(ApiError::Conflict(d)) if d.contains("in progress")));
-    let late = replay::<Receipt>(in_flight(), &fingerprint, started + IN_FLIGHT_LEASE);
+    let late = replay(
+        in_progress(),
+        &fingerprint,
+        started + Duration::from_secs(10),
+    );
     assert!(matches!(late, Err(ApiError::Conflict(d)) if d.contains("unknown")));
 }
 
 #[tokio::test]
-async fn the_memory_store_is_bounded_and_never_evicts_a_claim_in_flight() {
-    let store = MemoryStore::new(2, Duration::from_secs(3600));
-    let now = SystemTime::now();
-    let fingerprint = Fingerprint::of(b"body");
-    let done = || Settled::Done(StoredResponse { body: "{}".into() });
-    for key in ["a", "b"] {
-        assert_eq!(
-            store
-                .claim(&record_key(key), &fingerprint, now)
-                .await
-                .unwrap(),
-            Claim::Claimed
-        );
-    }
-    assert!(matches!(
-        store.claim(&record_key("c"), &fingerprint, now).await,
-        Err(StoreError::Full)
-    ));
-    store
-        .settle(&record_key("a"), &fingerprint, done())
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .claim(&record_key("c"), &fingerprint, now)
-            .await
-            .unwrap(),
-        Claim::Claimed
-    );
-    assert_eq!(store.len(), 2);
-    store
-        .settle(&record_key("b"), &fingerprint, done())
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .claim(&record_key("a"), &fingerprint, now)
-            .await
-            .unwrap(),
-        Claim::Claimed,
-        "the settled record of a made room for c, so a is new again"
-    );
-}
-
-#[tokio::test]
-async fn records_are_forgotten_after_their_time() {
-    let store = MemoryStore::new(10, Duration::from_secs(60));
-    let fingerprint = Fingerprint::of(b"body");
-    let start = SystemTime::now();
-    store
-        .claim(&record_key("a"), &fingerprint, start)
-        .await
-        .unwrap();
-    let later = start + Duration::from_secs(61);
-    assert_eq!(
-        store
-            .claim(&record_key("b"), &fingerprint, later)
-            .await
-            .unwrap(),
-        Claim::Claimed
-    );
-    assert_eq!(store.len(), 1);
-    assert_eq!(
-        store
-            .claim(&record_key("a"), &fingerprint, later)
-            .await
-            .unwrap(),
-        Claim::Claimed
-    );
-}
-
-#[tokio::test]
-async fn only_the_claiming_request_settles_or_releases() {
-    let store = store();
-    let mine = Fingerprint::of(b"mine");
-    let theirs = Fingerprint::of(b"theirs");
-    let now = SystemTime::now();
-    store.claim(&record_key("k"), &mine, now).await.unwrap();
-    store.release(&record_key("k"), &theirs).await.unwrap();
-    store
-        .settle(&record_key("k"), &theirs, Settled::Unknown)
-        .await
-        .unwrap();
-    assert!(matches!(
-        store.claim(&record_key("k"), &mine, now).await.unwrap(),
-        Claim::Taken(Record::InFlight { .. })
-    ));
-}
-
-#[test]
-fn wix_refusals_did_nothing_but_timeouts_and_5xx_may_have() {
-    let status = |status| WixError::Status {
-        status,
-        code: None,
-        request_id: None,
-    };
-    let to_api = |_| ApiError::BadGateway;
-    for nothing in [
-        status(400),
-        status(404),
-        status(428),
-        status(429),
-        WixError::Unreachable("refused".into()),
-        WixError::NotSent("a body that does not encode".into()),
-    ] {
-        assert!(matches!(
-            Failure::of_effect(nothing, to_api),
-            Failure::NothingDone(_)
-        ));
-    }
-    for maybe in [
-        status(500),
-        status(503),
-        WixError::Timeout,
-        WixError::Transport("connection reset mid-request".into()),
-        WixError::Unreadable("cut".into()),
-    ] {
-        assert!(matches!(
-            Failure::of_effect(maybe, to_api),
-            Failure::MaybeDone(_)
-        ));
-    }
+async fn without_a_claim_nothing_runs_and_the_answer_is_503() {
+    let store = StateStore::Memory(MemoryStore::new(0, Duration::from_secs(60)));
+    let runs = AtomicUsize::new(0);
+    let answer = run(&store, "k", b"body", &runs, receipt, true).await;
+    assert!(matches!(answer, Err(ApiError::Unavailable)), "{answer:?}");
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
 }

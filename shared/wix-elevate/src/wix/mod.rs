@@ -14,6 +14,7 @@ pub mod orders;
 pub mod site_properties;
 pub mod stores;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -142,6 +143,15 @@ impl WixError {
             WixError::Auth(_) | WixError::Unreachable(_) | WixError::NotSent(_)
         )
     }
+
+    /// True when the request provably had no effect: Wix never saw it, or refused it (an answer below
+    /// 500). A 5xx, a timeout, a connection lost mid-request or an unreadable answer may hide a success.
+    pub fn did_nothing(&self) -> bool {
+        match self {
+            WixError::Status { status, .. } => *status < 500,
+            other => other.never_reached_wix(),
+        }
+    }
 }
 
 /// The retry schedule for calls that are safe to repeat: capped, jittered exponential backoff.
@@ -170,10 +180,12 @@ impl WixClient {
     }
 }
 
-/// One request's view of Wix: elevated calls, with the Wix request ids kept for the audit line.
+/// One request's view of Wix: elevated calls, with the Wix request ids kept for the audit line, and
+/// whether a write may have reached Wix (what an idempotency record needs to know after a failure).
 pub struct Wix {
     client: Arc<WixClient>,
     request_ids: Mutex<Vec<String>>,
+    acted: AtomicBool,
 }
 
 struct Call<'a> {
@@ -188,6 +200,19 @@ impl Wix {
         Wix {
             client,
             request_ids: Mutex::new(Vec::new()),
+            acted: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether a write ([`Repeat::Once`] calls and uploads) may have taken effect: one succeeded, or one
+    /// failed in a way that may hide a success.
+    pub fn may_have_acted(&self) -> bool {
+        self.acted.load(Ordering::SeqCst)
+    }
+
+    fn note_write<T>(&self, result: &Result<T, WixError>) {
+        if result.as_ref().err().is_none_or(|e| !e.did_nothing()) {
+            self.acted.store(true, Ordering::SeqCst);
         }
     }
 
@@ -287,8 +312,15 @@ impl Wix {
         // chain several Wix calls stay within the compiler's type-layout depth.
         let bounded: std::pin::Pin<Box<dyn Future<Output = _> + Send + '_>> =
             Box::pin(tokio::time::timeout(CALL_BUDGET, retried));
-        let bytes = bounded.await.map_err(|_| WixError::Timeout)??;
-        decode(&bytes, call.path.as_str())
+        let answer = bounded
+            .await
+            .map_err(|_| WixError::Timeout)
+            .and_then(|sent| sent)
+            .and_then(|bytes| decode(&bytes, call.path.as_str()));
+        if repeat == Repeat::Once {
+            self.note_write(&answer);
+        }
+        answer
     }
 
     /// `PUT` raw bytes to an upload URL Wix handed out (Media Manager). The URL carries its own one-time
@@ -304,7 +336,7 @@ impl Wix {
     ) -> Result<T, WixError> {
         const LABEL: &str = "media upload URL";
         let url = checked_upload_url(upload_url, &self.client.base)?;
-        let response = self
+        let sent = self
             .client
             .http
             .put(url)
@@ -315,9 +347,16 @@ impl Wix {
             .body(body)
             .send()
             .await
-            .map_err(transport_error)?;
-        let bytes = self.receive(response, LABEL).await?;
-        decode(&bytes, LABEL)
+            .map_err(transport_error);
+        let answer = match sent {
+            Ok(response) => self
+                .receive(response, LABEL)
+                .await
+                .and_then(|bytes| decode(&bytes, LABEL)),
+            Err(e) => Err(e),
+        };
+        self.note_write(&answer);
+        answer
     }
 
     /// One attempt; if Wix says the admin token is no longer valid, re-mint once and try again (a 401 means
@@ -469,7 +508,35 @@ fn application_error_code(body: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::checked_upload_url;
+    use super::{WixError, checked_upload_url};
+
+    #[test]
+    fn wix_refusals_did_nothing_but_timeouts_and_5xx_may_have() {
+        let status = |status| WixError::Status {
+            status,
+            code: None,
+            request_id: None,
+        };
+        for nothing in [
+            status(400),
+            status(404),
+            status(428),
+            status(429),
+            WixError::Unreachable("refused".into()),
+            WixError::NotSent("a body that does not encode".into()),
+        ] {
+            assert!(nothing.did_nothing(), "{nothing}");
+        }
+        for maybe in [
+            status(500),
+            status(503),
+            WixError::Timeout,
+            WixError::Transport("connection reset mid-request".into()),
+            WixError::Unreadable("cut".into()),
+        ] {
+            assert!(!maybe.did_nothing(), "{maybe}");
+        }
+    }
 
     const WIX: &str = "https://www.wixapis.com";
     const SANDBOX: &str = "http://127.0.0.1:9100";
