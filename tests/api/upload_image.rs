@@ -294,3 +294,46 @@ async fn an_upload_cannot_set_is_approved_or_any_field_beyond_title_and_uploader
     assert_eq!(stack.stats().elevated_calls, 0);
     assert_nothing_stored(&stack);
 }
+
+#[tokio::test]
+async fn an_upload_flood_over_several_instances_stops_at_the_budget() {
+    const BUDGET: usize = 5;
+    let stack = Stack::start_with(StackOptions {
+        extra_env: vec![(
+            "UPLOAD_BUDGET_SITE_UPLOADS_PER_HOUR".into(),
+            BUDGET.to_string(),
+        )],
+        ..StackOptions::instances(4)
+    })
+    .await;
+    let visitors = [stack.visitor_token().await, stack.visitor_token().await];
+    let file = png(2048);
+    let uploads = (0..BUDGET + 3).map(|i| {
+        let token = &visitors[i % 2];
+        let form = upload_form(&file, "image/png", &[]);
+        let stack = &stack;
+        async move { upload(stack, Some(token), form).await }
+    });
+    let replies = futures_util::future::join_all(uploads).await;
+    let stored = stack.sandbox.state.media_files().len();
+    assert_eq!(
+        stored, BUDGET,
+        "exactly the budget reached the Media Manager"
+    );
+    let ok = replies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(ok, BUDGET);
+    for refused in replies.iter().filter(|r| r.status != 200) {
+        let problem = refused.problem(429);
+        assert_eq!(
+            problem["type"],
+            "urn:wix-elevate:problem:budget-site-uploads-per-hour"
+        );
+        let wait: u64 = refused.retry_after.as_deref().unwrap().parse().unwrap();
+        assert!((1..=3600).contains(&wait), "{wait}");
+    }
+    let instances = stack.instances_serving(FUNCTION);
+    assert!(
+        instances.len() >= 2,
+        "several processes served: {instances:?}"
+    );
+}

@@ -13,6 +13,8 @@ struct CancelBooking;
 impl Endpoint for CancelBooking {
     const NAME: &'static str = "cancel-booking";
     const METHOD: Method = Method::POST;
+    /// A member's own writes are capped per hour and day across every instance (admins: none).
+    const BUDGETS: Budgets = Budgets::MemberWrites;
     type Policy = AdminOrOwner;
     type Input = Json<BookingRequest>;
     type Output = BookingView;

@@ -26,6 +26,8 @@ impl Endpoint for CancelOrder {
     const NAME: &'static str = "cancel-order";
     const METHOD: Method = Method::POST;
     const MAX_BODY_BYTES: usize = 8 * 1024;
+    /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
+    const IDEMPOTENCY: Idempotency = Idempotency::Optional;
     type Policy = Admin;
     type Input = Json<Cancel>;
     type Output = OrderState;

@@ -13,6 +13,8 @@ struct CreateMember;
 impl Endpoint for CreateMember {
     const NAME: &'static str = "create-member";
     const METHOD: Method = Method::POST;
+    /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
+    const IDEMPOTENCY: Idempotency = Idempotency::Optional;
     type Policy = Admin;
     type Input = Json<NewMember>;
     type Output = MemberState;

@@ -16,6 +16,8 @@ impl Endpoint for CreateProduct {
     const METHOD: Method = Method::POST;
     /// An 8,000-character description may take 4 bytes a character.
     const MAX_BODY_BYTES: usize = 40 * 1024;
+    /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
+    const IDEMPOTENCY: Idempotency = Idempotency::Optional;
     type Policy = Admin;
     type Input = Json<NewProduct>;
     type Output = ProductCreated;

@@ -9,6 +9,8 @@ struct DeleteMember;
 impl Endpoint for DeleteMember {
     const NAME: &'static str = "delete-member";
     const METHOD: Method = Method::POST;
+    /// A member's own writes are capped per hour and day across every instance (admins: none).
+    const BUDGETS: Budgets = Budgets::MemberWrites;
     type Policy = AdminOrOwner;
     type Input = Json<MemberRef>;
     type Output = Deleted;

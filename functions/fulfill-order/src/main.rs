@@ -21,6 +21,8 @@ impl Endpoint for FulfillOrder {
     const NAME: &'static str = "fulfill-order";
     const METHOD: Method = Method::POST;
     const MAX_BODY_BYTES: usize = 16 * 1024;
+    /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
+    const IDEMPOTENCY: Idempotency = Idempotency::Optional;
     type Policy = Admin;
     type Input = Json<Fulfil>;
     type Output = Fulfilled;

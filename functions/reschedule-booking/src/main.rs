@@ -55,6 +55,8 @@ impl TryFrom<RawRescheduleRequest> for RescheduleRequest {
 impl Endpoint for RescheduleBooking {
     const NAME: &'static str = "reschedule-booking";
     const METHOD: Method = Method::POST;
+    /// A member's own writes are capped per hour and day across every instance (admins: none).
+    const BUDGETS: Budgets = Budgets::MemberWrites;
     type Policy = AdminOrOwner;
     type Input = Json<RescheduleRequest>;
     type Output = BookingView;

@@ -19,6 +19,10 @@ impl Endpoint for UploadImage {
     const NAME: &'static str = "upload-image";
     const METHOD: Method = Method::POST;
     const MAX_BODY_BYTES: usize = MAX_FILE_BYTES as usize + 64 * 1024;
+    /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
+    const IDEMPOTENCY: Idempotency = Idempotency::Optional;
+    /// Shared by every instance: per caller, per source network and per site, in uploads and bytes.
+    const BUDGETS: Budgets = Budgets::Uploads;
     type Policy = AnyVisitor;
     type Input = Multipart<Upload>;
     type Output = Uploaded;

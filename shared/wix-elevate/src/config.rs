@@ -168,7 +168,7 @@ where
     setting_from(|var| std::env::var(var).ok(), name, default)
 }
 
-fn setting_from<T>(
+pub(crate) fn setting_from<T>(
     lookup: impl Fn(&str) -> Option<String>,
     name: &'static str,
     default: T,

@@ -33,6 +33,11 @@ pub enum ApiError {
     RateLimited,
     #[error("too many requests; retry in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("the {budget} budget is spent; retry in {retry_after_secs} s")]
+    BudgetSpent {
+        budget: &'static str,
+        retry_after_secs: u64,
+    },
 }
 
 impl ApiError {
@@ -50,7 +55,9 @@ impl ApiError {
             ApiError::Unavailable | ApiError::RateLimited => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BadGateway => StatusCode::BAD_GATEWAY,
             ApiError::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::BudgetSpent { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
         }
     }
 
@@ -71,6 +78,7 @@ impl ApiError {
             ApiError::GatewayTimeout => "gateway-timeout",
             ApiError::RateLimited => "rate-limited",
             ApiError::TooManyRequests { .. } => "too-many-requests",
+            ApiError::BudgetSpent { budget, .. } => budget,
         }
     }
 

@@ -9,6 +9,7 @@
 
 mod admission;
 pub mod bookings;
+pub mod budget;
 mod caller;
 mod config;
 mod context;
@@ -32,6 +33,7 @@ pub mod stores;
 pub mod values;
 pub mod wix;
 
+pub use budget::Budgets;
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits, setting};
 pub use error::{ApiError, Refusal};
@@ -57,8 +59,8 @@ pub mod prelude {
         Timestamp,
     };
     pub use crate::{
-        Amount, ApiError, Endpoint, Idempotency, Json, Multipart, NoInput, Repeat, Wix, WixError,
-        WixId, WixPath, serve,
+        Amount, ApiError, Budgets, Endpoint, Idempotency, Json, Multipart, NoInput, Repeat, Wix,
+        WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

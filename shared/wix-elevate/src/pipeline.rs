@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use wix_auth::{AdminAuth, SecretSource};
 
 use crate::admission::Admission;
+use crate::budget::{BudgetPlan, Budgets, Spend};
 use crate::context::source_ip;
 use crate::cors;
 use crate::error::InitError;
@@ -52,6 +53,8 @@ pub trait Endpoint: Send + Sync + 'static {
     const CORS_HEADERS: &'static [&'static str] = &["authorization", "content-type"];
     /// Whether callers may (or must) send an `Idempotency-Key`; see [`crate::idempotency`].
     const IDEMPOTENCY: Idempotency = Idempotency::None;
+    /// Which shared budgets a request spends before its Wix call; see [`crate::budget`].
+    const BUDGETS: Budgets = Budgets::None;
     type Policy: Policy;
     type Input: Input;
     /// Exactly the fields this caller may see.
@@ -73,7 +76,7 @@ pub trait Endpoint: Send + Sync + 'static {
 /// Run endpoint `E` as a Lambda function (function URL events). Call from `main`.
 pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
     crate::logging::init();
-    let app = Arc::new(App::cold_start(E::IDEMPOTENCY.accepts_key()).await);
+    let app = Arc::new(App::cold_start(E::NAME, E::IDEMPOTENCY.accepts_key(), E::BUDGETS).await);
     lambda_http::run_concurrent(service_fn(move |request: Request| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Infallible>(app.handle::<E>(request).await) }
@@ -85,8 +88,10 @@ pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
 /// while it keeps failing) instead of the process crashing into a restart loop.
 pub(crate) struct App {
     ready: OnceCell<Ready>,
-    /// Whether this function keeps shared state (its endpoint takes idempotency keys).
+    function: &'static str,
+    /// Whether this function keeps shared state: it takes idempotency keys or spends budgets.
     needs_state: bool,
+    budgets: Budgets,
 }
 
 pub(crate) struct Ready {
@@ -96,22 +101,25 @@ pub(crate) struct Ready {
     admission: Admission,
     /// Present only in functions that keep shared state: the others never build a DynamoDB client.
     pub(crate) state: Option<StateStore>,
+    budgets: Option<BudgetPlan>,
 }
 
 impl Ready {
-    async fn from_env(needs_state: bool) -> Result<Ready, InitError> {
+    async fn from_env(app: &App) -> Result<Ready, InitError> {
         let config = Config::from_env()?;
         let source = SecretSource::from_env().await?;
         // An inline secret sits readable in the function's configuration: fine against the sandbox only.
         if matches!(source, SecretSource::DevInline(_)) && !config.wix_is_local() {
             return Err(InitError::DevSecretOffLoopback);
         }
-        let state = match needs_state {
+        let budgets = BudgetPlan::from_env(app.function, app.budgets)?;
+        let state = match app.needs_state || budgets.is_some() {
             true => Some(state_store(&config).await?),
             false => None,
         };
         let mut ready = Ready::build(config, source).await?;
         ready.state = state;
+        ready.budgets = budgets;
         Ok(ready)
     }
 
@@ -139,6 +147,7 @@ impl Ready {
             verifier,
             admission,
             state: None,
+            budgets: None,
         })
     }
 }
@@ -166,10 +175,12 @@ async fn state_store(config: &Config) -> Result<StateStore, InitError> {
 }
 
 impl App {
-    async fn cold_start(needs_state: bool) -> App {
+    async fn cold_start(function: &'static str, needs_state: bool, budgets: Budgets) -> App {
         let app = App {
             ready: OnceCell::new(),
+            function,
             needs_state,
+            budgets,
         };
         if let Err(e) = app.ready().await {
             tracing::error!(error = %e, "initialisation failed; answering 503 and retrying on each request");
@@ -180,15 +191,15 @@ impl App {
     #[cfg(test)]
     pub(crate) fn with_ready(ready: Ready) -> App {
         App {
+            function: "test",
             needs_state: ready.state.is_some(),
+            budgets: Budgets::None,
             ready: OnceCell::new_with(Some(ready)),
         }
     }
 
     async fn ready(&self) -> Result<&Ready, InitError> {
-        self.ready
-            .get_or_try_init(|| Ready::from_env(self.needs_state))
-            .await
+        self.ready.get_or_try_init(|| Ready::from_env(self)).await
     }
 
     pub(crate) async fn handle<E: Endpoint>(&self, request: Request) -> Response<Body> {
@@ -273,6 +284,14 @@ impl App {
         let wix = Wix::new(Arc::clone(&ready.wix));
         audit.elevated = true;
         let work = async {
+            if let (Some(plan), Some(state)) = (&ready.budgets, &ready.state) {
+                let spend = Spend {
+                    subject: &caller.subject,
+                    source_ip: source_ip(request),
+                    bytes: body.len() as u64,
+                };
+                plan.spend(state, &spend, &ready.config).await?;
+            }
             let output = E::call(&wix, grant, input).await?;
             serde_json::to_string(&output).map_err(|e| {
                 tracing::error!(error = %e, "response did not serialize");

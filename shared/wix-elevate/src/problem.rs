@@ -40,7 +40,10 @@ pub(crate) fn problem_response(error: &ApiError, request_id: &str) -> Response<B
                 headers.insert(ALLOW, value);
             }
         }
-        ApiError::TooManyRequests { retry_after_secs } => {
+        ApiError::TooManyRequests { retry_after_secs }
+        | ApiError::BudgetSpent {
+            retry_after_secs, ..
+        } => {
             headers.insert(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
         ApiError::RateLimited | ApiError::Unavailable => {

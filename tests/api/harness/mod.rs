@@ -517,6 +517,8 @@ impl Stack {
 pub struct Reply {
     pub status: u16,
     pub content_type: String,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
     pub body: String,
 }
 
@@ -529,9 +531,15 @@ impl Reply {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Reply {
             status,
             content_type,
+            retry_after,
             body: response.text().await.unwrap(),
         }
     }
@@ -540,7 +548,6 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
-    /// Assert this is a problem document with `status` and a request id; return it.
     /// A 403 for `reason`: its problem `type` is `urn:wix-elevate:problem:<reason>`.
     pub fn forbidden(&self, reason: &str) {
         let problem = self.problem(403);
@@ -551,6 +558,7 @@ impl Reply {
         );
     }
 
+    /// Assert this is a problem document with `status` and a request id; return it.
     pub fn problem(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "{}", self.body);
         assert_eq!(

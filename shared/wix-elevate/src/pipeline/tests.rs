@@ -720,3 +720,44 @@ async fn only_an_allowed_origin_may_read_the_answer() {
     );
     assert_eq!(problem(refused).await.0, 403);
 }
+
+#[tokio::test]
+async fn sources_in_one_ipv6_64_share_one_budget() {
+    let mut h = harness().await;
+    let ready = h.app.ready.get_mut().unwrap();
+    ready.state = Some(StateStore::Memory(MemoryStore::new(100, RECORD_TTL)));
+    ready.budgets = BudgetPlan::from_lookup("upload-image", Budgets::Uploads, |name| {
+        (name == "UPLOAD_BUDGET_SOURCE_UPLOADS_PER_HOUR").then(|| "2".into())
+    })
+    .unwrap();
+    let token = with_token(&h.visitor().await);
+    let from = |ip: &str| {
+        let mut request = event("GET", &[("authorization", Some(&token))], None);
+        if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
+            request.extensions_mut().get_mut()
+        {
+            context.http.source_ip = Some(ip.to_owned());
+        }
+        request
+    };
+    for ip in ["2001:db8:1:2::1", "2001:db8:1:2:aaaa::7"] {
+        let response = h.app.handle::<ReadProperties>(from(ip)).await;
+        assert_eq!(response.status(), 200, "{ip}");
+    }
+    let same_64 = h
+        .app
+        .handle::<ReadProperties>(from("2001:db8:1:2:ffff::9"))
+        .await;
+    assert!(same_64.headers().contains_key("retry-after"));
+    let (status, body) = problem(same_64).await;
+    assert_eq!(status, 429);
+    assert_eq!(
+        body["type"],
+        "urn:wix-elevate:problem:budget-source-uploads-per-hour"
+    );
+    let other_64 = h
+        .app
+        .handle::<ReadProperties>(from("2001:db8:1:3::1"))
+        .await;
+    assert_eq!(other_64.status(), 200, "another network has its own budget");
+}

@@ -18,15 +18,19 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
 
 use super::{
-    Budget, Claim, Fingerprint, Record, Settled, StateKey, StoreError, Taken, millis, seconds,
+    Claim, Fingerprint, Record, Settled, StateKey, StoreError, Take, TakenAll, millis, seconds,
 };
 
 const IN_PROGRESS: &str = "IN_PROGRESS";
 const COMPLETED: &str = "COMPLETED";
 const UNKNOWN: &str = "UNKNOWN";
+/// DynamoDB's limit on the items of one transaction.
+pub const MAX_TAKES: usize = 100;
 /// Counters outlive their window by this much before TTL may remove them (only for reading them back).
 const COUNTER_SLACK: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -174,43 +178,75 @@ impl DynamoStore {
             Err(e) => Err(backend(e)),
         }
     }
+}
 
-    pub(crate) async fn take(
+impl DynamoStore {
+    /// One `TransactWriteItems` of conditional `ADD`s: all counted or none.
+    pub(crate) async fn take_all(
         &self,
-        key: &StateKey,
-        amount: u64,
-        budget: Budget,
+        takes: &[Take],
         now: SystemTime,
-    ) -> Result<Taken, StoreError> {
-        let (index, window_ends) = budget.window_at(now);
-        let exhausted = Taken::Exhausted {
-            retry_after: window_ends.duration_since(now).unwrap_or_default(),
-        };
-        // Condition expressions have no arithmetic: "used + amount <= cap" is "used <= cap - amount".
-        let Some(room) = budget.cap.checked_sub(amount) else {
-            return Ok(exhausted);
-        };
-        let added = self
+    ) -> Result<TakenAll, StoreError> {
+        let mut items = Vec::with_capacity(takes.len());
+        for (index, take) in takes.iter().enumerate() {
+            let (window, ends) = take.budget.window_at(now);
+            let Some(room) = take.budget.cap.checked_sub(take.amount) else {
+                let retry_after = ends.duration_since(now).unwrap_or_default();
+                return Ok(TakenAll::Exhausted { index, retry_after });
+            };
+            let update = Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(take.key.in_window(window).as_str()))
+                .update_expression(COUNT_UPDATE)
+                .condition_expression(COUNT_CONDITION)
+                .expression_attribute_values(":expires", n(seconds(ends + COUNTER_SLACK)))
+                .expression_attribute_values(":amount", n(take.amount))
+                .expression_attribute_values(":room", n(room))
+                .build()
+                .map_err(backend)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        if items.len() > MAX_TAKES {
+            return Err(StoreError::Backend(format!(
+                "{} counts in one request; at most {MAX_TAKES}",
+                items.len()
+            )));
+        }
+        let sent = self
             .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(key.in_window(index).as_str()))
-            .update_expression(
-                "SET expiration = if_not_exists(expiration, :expires) ADD used :amount",
-            )
-            .condition_expression("attribute_not_exists(used) OR used <= :room")
-            .expression_attribute_values(":expires", n(seconds(window_ends + COUNTER_SLACK)))
-            .expression_attribute_values(":amount", n(amount))
-            .expression_attribute_values(":room", n(room))
+            .transact_write_items()
+            .set_transact_items(Some(items))
             .send()
             .await;
-        match added {
-            Ok(_) => Ok(Taken::Within),
-            Err(e) if is_condition_failure(&e) => Ok(exhausted),
-            Err(e) => Err(backend(e)),
+        let Err(error) = sent else {
+            return Ok(TakenAll::Within);
+        };
+        // A cancelled transaction lists one reason per item, in order: the first failed condition is
+        // the budget that is spent.
+        let spent = error.as_service_error().and_then(|e| match e {
+            aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
+                cancelled,
+            ) => cancelled
+                .cancellation_reasons()
+                .iter()
+                .position(|r| r.code() == Some("ConditionalCheckFailed")),
+            _ => None,
+        });
+        match spent {
+            Some(index) => {
+                let (_, ends) = takes[index].budget.window_at(now);
+                let retry_after = ends.duration_since(now).unwrap_or_default();
+                Ok(TakenAll::Exhausted { index, retry_after })
+            }
+            None => Err(backend(error)),
         }
     }
 }
+
+/// Counters: the first take of a window sets its expiry, every take adds its amount.
+const COUNT_UPDATE: &str = "SET expiration = if_not_exists(expiration, :expires) ADD used :amount";
+/// Condition expressions have no arithmetic: "used + amount <= cap" is "used <= cap - amount".
+const COUNT_CONDITION: &str = "attribute_not_exists(used) OR used <= :room";
 
 /// The record is still the in-progress claim of the request with this body.
 const OWN_CLAIM: &str = "#status = :in_progress AND fingerprint = :fingerprint";

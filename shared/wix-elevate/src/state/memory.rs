@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use super::{Budget, Claim, Fingerprint, Record, Settled, StateKey, StoreError, Taken};
+use super::{Claim, Fingerprint, Record, Settled, StateKey, StoreError, Take, TakenAll};
 
 /// Above this many counters, those of windows already over are dropped.
 const MAX_COUNTERS: usize = 50_000;
@@ -110,31 +110,36 @@ impl MemoryStore {
         }
     }
 
-    pub(crate) fn take(
-        &self,
-        key: &StateKey,
-        amount: u64,
-        budget: Budget,
-        now: SystemTime,
-    ) -> Taken {
-        let (index, window_ends) = budget.window_at(now);
+    pub(crate) fn take_all(&self, takes: &[Take], now: SystemTime) -> TakenAll {
         let mut counters = locked(&self.counters);
         if counters.len() > MAX_COUNTERS {
             counters.retain(|_, c| c.window_ends > now);
         }
-        let counter = counters.entry(key.in_window(index)).or_insert(Counter {
-            used: 0,
-            window_ends,
-        });
-        match counter.used.checked_add(amount) {
-            Some(total) if total <= budget.cap => {
-                counter.used = total;
-                Taken::Within
+        let windows: Vec<(StateKey, SystemTime)> = takes
+            .iter()
+            .map(|take| {
+                let (index, ends) = take.budget.window_at(now);
+                (take.key.in_window(index), ends)
+            })
+            .collect();
+        for (index, (take, (key, ends))) in takes.iter().zip(&windows).enumerate() {
+            let used = counters.get(key).map_or(0, |c| c.used);
+            if used
+                .checked_add(take.amount)
+                .is_none_or(|total| total > take.budget.cap)
+            {
+                let retry_after = ends.duration_since(now).unwrap_or_default();
+                return TakenAll::Exhausted { index, retry_after };
             }
-            _ => Taken::Exhausted {
-                retry_after: window_ends.duration_since(now).unwrap_or_default(),
-            },
         }
+        for (take, (key, ends)) in takes.iter().zip(windows) {
+            let counter = counters.entry(key).or_insert(Counter {
+                used: 0,
+                window_ends: ends,
+            });
+            counter.used += take.amount;
+        }
+        TakenAll::Within
     }
 }
 

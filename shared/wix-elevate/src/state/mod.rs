@@ -20,7 +20,7 @@ use thiserror::Error;
 mod dynamo;
 mod memory;
 
-pub use dynamo::DynamoStore;
+pub use dynamo::{DynamoStore, MAX_TAKES};
 pub use memory::MemoryStore;
 
 /// Where a record or count lives: `<function>#<purpose>#<sha-256 of the parts>`. The function and purpose
@@ -141,6 +141,22 @@ impl Budget {
     }
 }
 
+/// One count among several taken together: `amount` of `budget` under `key`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Take {
+    pub key: StateKey,
+    pub amount: u64,
+    pub budget: Budget,
+}
+
+/// The answer to taking several counts at once: all were counted, or none was, because the take at
+/// `index` would pass its cap (its window ends in `retry_after`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TakenAll {
+    Within,
+    Exhausted { index: usize, retry_after: Duration },
+}
+
 /// The answer to a take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Taken {
@@ -221,9 +237,22 @@ impl StateStore {
         budget: Budget,
         now: SystemTime,
     ) -> Result<Taken, StoreError> {
+        let take = Take {
+            key: key.clone(),
+            amount,
+            budget,
+        };
+        Ok(match self.take_all(&[take], now).await? {
+            TakenAll::Within => Taken::Within,
+            TakenAll::Exhausted { retry_after, .. } => Taken::Exhausted { retry_after },
+        })
+    }
+
+    /// Count every take, or none (one transaction): a request refused by one budget uses up no other.
+    pub async fn take_all(&self, takes: &[Take], now: SystemTime) -> Result<TakenAll, StoreError> {
         match self {
-            StateStore::Dynamo(store) => store.take(key, amount, budget, now).await,
-            StateStore::Memory(store) => Ok(store.take(key, amount, budget, now)),
+            StateStore::Dynamo(store) => store.take_all(takes, now).await,
+            StateStore::Memory(store) => Ok(store.take_all(takes, now)),
         }
     }
 

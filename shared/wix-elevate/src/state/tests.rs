@@ -11,6 +11,25 @@ fn until(now: SystemTime) -> SystemTime {
     now + Duration::from_secs(10)
 }
 
+/// One take from the memory store.
+fn take(
+    store: &MemoryStore,
+    key: &StateKey,
+    amount: u64,
+    budget: Budget,
+    now: SystemTime,
+) -> Taken {
+    let one = Take {
+        key: key.clone(),
+        amount,
+        budget,
+    };
+    match store.take_all(&[one], now) {
+        TakenAll::Within => Taken::Within,
+        TakenAll::Exhausted { retry_after, .. } => Taken::Exhausted { retry_after },
+    }
+}
+
 fn completed() -> Settled {
     Settled::Completed { body: "{}".into() }
 }
@@ -102,7 +121,7 @@ fn a_budget_counts_up_to_its_cap_and_no_further_within_a_window() {
     let counter = StateKey::new("upload-image", "budget", &["visitor", "v-1"]);
     let start = UNIX_EPOCH + Duration::from_secs(100 * 3600);
     let taken: Vec<Taken> = (0..4)
-        .map(|_| store.take(&counter, 3, budget, start))
+        .map(|_| take(&store, &counter, 3, budget, start))
         .collect();
     assert_eq!(taken[..3], [Taken::Within; 3]);
     let Taken::Exhausted { retry_after } = taken[3] else {
@@ -110,16 +129,60 @@ fn a_budget_counts_up_to_its_cap_and_no_further_within_a_window() {
     };
     assert_eq!(retry_after, Duration::from_secs(3600));
     assert_eq!(
-        store.take(&counter, 1, budget, start),
+        take(&store, &counter, 1, budget, start),
         Taken::Within,
         "9 + 1 fits"
     );
     assert!(matches!(
-        store.take(&counter, 11, budget, start),
+        take(&store, &counter, 11, budget, start),
         Taken::Exhausted { .. }
     ));
     let next_window = start + Duration::from_secs(3600);
-    assert_eq!(store.take(&counter, 10, budget, next_window), Taken::Within);
+    assert_eq!(
+        take(&store, &counter, 10, budget, next_window),
+        Taken::Within
+    );
     let other = StateKey::new("upload-image", "budget", &["visitor", "v-2"]);
-    assert_eq!(store.take(&other, 10, budget, start), Taken::Within);
+    assert_eq!(take(&store, &other, 10, budget, start), Taken::Within);
+}
+
+#[test]
+fn several_budgets_are_taken_all_or_none() {
+    let store = MemoryStore::new(10, Duration::from_secs(60));
+    let hour = |cap| Budget {
+        cap,
+        window: Duration::from_secs(3600),
+    };
+    let now = UNIX_EPOCH + Duration::from_secs(100 * 3600 + 600);
+    let count = StateKey::new("upload-image", "budget", &["visitor", "count"]);
+    let bytes = StateKey::new("upload-image", "budget", &["visitor", "bytes"]);
+    let upload = |size| {
+        [
+            Take {
+                key: count.clone(),
+                amount: 1,
+                budget: hour(3),
+            },
+            Take {
+                key: bytes.clone(),
+                amount: size,
+                budget: hour(1_000),
+            },
+        ]
+    };
+    assert_eq!(store.take_all(&upload(600), now), TakenAll::Within);
+    let refused = store.take_all(&upload(600), now);
+    assert_eq!(
+        refused,
+        TakenAll::Exhausted {
+            index: 1,
+            retry_after: Duration::from_secs(3000)
+        },
+        "the bytes budget is spent"
+    );
+    assert_eq!(
+        take(&store, &count, 2, hour(3), now),
+        Taken::Within,
+        "the refused upload counted nothing: 1 + 2 fits in 3"
+    );
 }
