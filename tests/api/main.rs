@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod admission;
 mod bookings;
 mod browser;
 mod cold_start;

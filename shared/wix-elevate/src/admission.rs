@@ -5,14 +5,18 @@
 //! cost a token-info call against the site's Wix rate limit), and per verified visitor or member after.
 //! Admins and IAM principals are not limited.
 //!
-//! The limits are per instance. Limits shared across instances (a store such as DynamoDB or ElastiCache)
-//! and a CAPTCHA or attestation check belong here too; reserved concurrency caps the number of instances.
+//! A source whose tokens keep failing has a lower allowance of its own: past it, the source is refused
+//! before any token-info call until the allowance recovers.
+//!
+//! These limits are per instance and cost no network call: the cheap first line. What must hold across
+//! instances is a shared budget ([`crate::budget`]).
 
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use quick_cache::sync::Cache;
 
 use crate::config::RateLimits;
 use crate::{ApiError, Caller, Config, Subject};
@@ -24,6 +28,9 @@ pub(crate) struct Admission {
     per_source: Option<DefaultKeyedRateLimiter<String>>,
     per_visitor: Option<DefaultKeyedRateLimiter<String>>,
     per_member: Option<DefaultKeyedRateLimiter<String>>,
+    failed_auth: Option<DefaultKeyedRateLimiter<String>>,
+    /// Sources past their failed-authentication allowance, and until when.
+    failing_sources: Cache<String, Instant>,
 }
 
 fn limiter(per_minute: u32) -> Option<DefaultKeyedRateLimiter<String>> {
@@ -31,6 +38,16 @@ fn limiter(per_minute: u32) -> Option<DefaultKeyedRateLimiter<String>> {
 }
 
 fn check(limiter: &Option<DefaultKeyedRateLimiter<String>>, key: String) -> Result<(), ApiError> {
+    check_wait(limiter, key).map_err(|wait| ApiError::TooManyRequests {
+        retry_after_secs: wait.as_secs().max(1),
+    })
+}
+
+/// One request against `limiter` for `key`, or how long until it would be allowed.
+fn check_wait(
+    limiter: &Option<DefaultKeyedRateLimiter<String>>,
+    key: String,
+) -> Result<(), Duration> {
     let Some(limiter) = limiter else {
         return Ok(());
     };
@@ -38,12 +55,7 @@ fn check(limiter: &Option<DefaultKeyedRateLimiter<String>>, key: String) -> Resu
     if limiter.len() > MAX_TRACKED_KEYS {
         limiter.retain_recent();
     }
-    outcome.map_err(|not_until| {
-        let wait: Duration = not_until.wait_time_from(DefaultClock::default().now());
-        ApiError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        }
-    })
+    outcome.map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
 }
 
 impl Admission {
@@ -52,11 +64,40 @@ impl Admission {
             per_source,
             per_visitor,
             per_member,
+            failed_auth_per_source,
         } = config.limits;
         Admission {
             per_source: limiter(per_source),
             per_visitor: limiter(per_visitor),
             per_member: limiter(per_member),
+            failed_auth: limiter(failed_auth_per_source),
+            failing_sources: Cache::new(MAX_TRACKED_KEYS),
+        }
+    }
+
+    /// Before the token is checked: a source past its failed-authentication allowance waits it out.
+    pub(crate) fn admit_unverified(&self, source_ip: Option<&str>) -> Result<(), ApiError> {
+        let Some(ip) = source_ip else { return Ok(()) };
+        match self.failing_sources.get(ip) {
+            Some(until) if until > Instant::now() => Err(ApiError::TooManyRequests {
+                retry_after_secs: until.duration_since(Instant::now()).as_secs().max(1),
+            }),
+            Some(_) => {
+                self.failing_sources.remove(ip);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// After a token was refused: counts against the source's failed-authentication allowance.
+    pub(crate) fn note_failed_authentication(&self, source_ip: Option<&str>) {
+        let Some(ip) = source_ip else { return };
+        if let Err(wait) = check_wait(&self.failed_auth, ip.to_owned()) {
+            self.failing_sources.insert(
+                ip.to_owned(),
+                Instant::now() + wait.max(Duration::from_secs(1)),
+            );
         }
     }
 
@@ -146,5 +187,26 @@ mod tests {
         }
         assert!(admission.admit_caller(&member, &config).is_ok());
         assert!(admission.admit_caller(&member, &config).is_err());
+    }
+
+    #[test]
+    fn a_source_past_its_failed_authentications_is_refused_before_its_token_is_checked() {
+        let config = config(&[("FAILED_AUTH_PER_MINUTE", "2")]);
+        let admission = Admission::new(&config);
+        let (source, other) = (Some("203.0.113.7"), Some("203.0.113.8"));
+        for _ in 0..2 {
+            assert!(admission.admit_unverified(source).is_ok());
+            admission.note_failed_authentication(source);
+        }
+        assert!(
+            admission.admit_unverified(source).is_ok(),
+            "2 failures are allowed"
+        );
+        admission.note_failed_authentication(source);
+        assert!(matches!(
+            admission.admit_unverified(source),
+            Err(ApiError::TooManyRequests { retry_after_secs }) if (1..=60).contains(&retry_after_secs)
+        ));
+        assert!(admission.admit_unverified(other).is_ok(), "per source");
     }
 }

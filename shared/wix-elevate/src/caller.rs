@@ -18,6 +18,8 @@ const CACHE_CAPACITY: usize = 10_000;
 const MAX_CACHE_AGE: Duration = Duration::from_secs(300);
 /// ...and an admin's sooner: their token opens the most.
 const MAX_ADMIN_CACHE_AGE: Duration = Duration::from_secs(60);
+/// A refused token is refused again from memory for this long (a token does not become valid later).
+const REJECTED_CACHE_AGE: Duration = Duration::from_secs(300);
 /// One token-info attempt; with one retry this bounds how long a caller check can take.
 const TOKEN_INFO_TIMEOUT: Duration = Duration::from_secs(3);
 /// Real Wix tokens are a few hundred bytes; anything far longer is not one.
@@ -73,6 +75,9 @@ pub struct CallerVerifier {
     admin_member_ids: std::collections::HashSet<WixId>,
     /// Keyed by SHA-256 of the token: the cache never holds a usable token.
     verified: Cache<[u8; 32], Verified>,
+    /// Tokens Wix refused, by the same hash, with why and until when: a flood of one junk token costs one
+    /// token-info call per instance.
+    rejected: Cache<[u8; 32], (SystemTime, &'static str)>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +101,7 @@ impl CallerVerifier {
             site_id: config.site_id.clone(),
             admin_member_ids: config.admin_member_ids.clone(),
             verified: Cache::new(CACHE_CAPACITY),
+            rejected: Cache::new(CACHE_CAPACITY),
         }
     }
 
@@ -121,8 +127,24 @@ impl CallerVerifier {
             }
             self.verified.remove(&key);
         }
-        let info = self.token_info(token).await?;
-        let (subject, expires_at) = self.accept(info, now)?;
+        if let Some((until, reason)) = self.rejected.get(&key) {
+            if until > now {
+                return Err(ApiError::Unauthenticated(reason));
+            }
+            self.rejected.remove(&key);
+        }
+        let checked = match self.token_info(token).await {
+            Ok(info) => self.accept(info, now),
+            Err(e) => Err(e),
+        };
+        let (subject, expires_at) = match checked {
+            Err(ApiError::Unauthenticated(reason)) => {
+                self.rejected
+                    .insert(key, (now + REJECTED_CACHE_AGE, reason));
+                return Err(ApiError::Unauthenticated(reason));
+            }
+            other => other?,
+        };
         let max_age = match &subject {
             Subject::Member { member_id } if self.admin_member_ids.contains(member_id) => {
                 MAX_ADMIN_CACHE_AGE

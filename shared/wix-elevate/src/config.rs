@@ -36,6 +36,9 @@ pub struct RateLimits {
     pub per_visitor: u32,
     /// Per member id, admins excepted (`MEMBER_REQUESTS_PER_MINUTE`, default 600).
     pub per_member: u32,
+    /// Failed authentications per source IP (`FAILED_AUTH_PER_MINUTE`, default 30); past it the source
+    /// is refused before its token is checked, until its allowance recovers.
+    pub failed_auth_per_source: u32,
 }
 
 pub const DEFAULT_API_BASE: &str = "https://www.wixapis.com";
@@ -108,6 +111,7 @@ impl Config {
             per_source: per_minute("SOURCE_REQUESTS_PER_MINUTE", 600)?,
             per_visitor: per_minute("VISITOR_REQUESTS_PER_MINUTE", 120)?,
             per_member: per_minute("MEMBER_REQUESTS_PER_MINUTE", 600)?,
+            failed_auth_per_source: per_minute("FAILED_AUTH_PER_MINUTE", 30)?,
         };
         let state_table = get("STATE_TABLE").map(parse_table_name).transpose()?;
         Ok(Config {

@@ -271,12 +271,23 @@ impl App {
             ApiError::Unavailable
         })?;
         cors::check_origin(request, &ready.config)?;
+        // The cheap per-source limit comes before parsing: an unauthenticated flood of large bodies
+        // (a multipart upload is up to ~6 MB) is refused without reading them.
+        ready.admission.admit_source(source_ip(request))?;
         let input = parse_input::<E::Input>(request, body)?;
         let key = IdempotencyKey::from_headers(request.headers(), E::IDEMPOTENCY)?;
         audit.target = E::target(&input);
 
-        ready.admission.admit_source(source_ip(request))?;
-        let caller = ready.verifier.verify(request).await?;
+        ready.admission.admit_unverified(source_ip(request))?;
+        let caller = match ready.verifier.verify(request).await {
+            Err(refused @ ApiError::Unauthenticated(_)) => {
+                ready
+                    .admission
+                    .note_failed_authentication(source_ip(request));
+                return Err(refused);
+            }
+            verified => verified?,
+        };
         audit.subject = Some(caller.subject.clone());
         ready.admission.admit_caller(&caller, &ready.config)?;
         let grant = <E::Policy as Policy>::authorize(&caller, &ready.config)?;
