@@ -6,7 +6,12 @@ For each AdminAuthType this translates the template and asserts:
   - every function has a URL; a NONE URL has both public permissions (InvokeFunctionUrl with
     FunctionUrlAuthType NONE, InvokeFunction via the URL), an AWS_IAM URL has none;
   - admin-only functions follow AdminAuthType, the others stay NONE (members and visitors call them);
-  - every role's own policy allows exactly secretsmanager:GetSecretValue on the WixSecretArn parameter;
+  - every role's own policy allows exactly secretsmanager:GetSecretValue on the WixSecretArn parameter,
+    plus, for the functions that keep shared state, exactly their DynamoDB actions on the state table,
+    limited (dynamodb:LeadingKeys) to keys starting with the function's name; no other IAM policies;
+  - the state table is on-demand, keyed by pk (S), with TTL on expiration; STATE_TABLE points at it in
+    exactly the functions that use it;
+  - the functions that take an Idempotency-Key allow that header in their URL's CORS;
   - every function logs to its own log group with a retention, and has reserved concurrency (by default).
 Run by scripts/test with the project venv's python (it has the SAM translator through aws-sam-cli).
 """
@@ -22,6 +27,27 @@ ADMIN_ONLY = {
     "FulfillOrder", "QueryMembers", "RefundOrder", "UpdateInventory",
 }
 
+# Functions that keep shared state in the state table: their key prefix (the function's name, as in its code
+# and its Binary) and exactly the actions they need. Every action names one key, so the LeadingKeys
+# condition always applies (a Scan or Query would satisfy ForAllValues with no keys at all).
+RECORDS = {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}  # idempotency records, budgets
+LIMITS = {"dynamodb:UpdateItem"}  # per-member limits: one conditional counter update
+STATE_USERS = {
+    "CancelBooking": ("cancel-booking", LIMITS), "CancelOrder": ("cancel-order", RECORDS),
+    "CreateMember": ("create-member", RECORDS), "CreateProduct": ("create-product", RECORDS),
+    "DeleteMember": ("delete-member", LIMITS), "FulfillOrder": ("fulfill-order", RECORDS),
+    "RefundOrder": ("refund-order", RECORDS), "RescheduleBooking": ("reschedule-booking", LIMITS),
+    "UploadImage": ("upload-image", RECORDS),
+}
+STATE_TABLE = {
+    "BillingMode": "PAY_PER_REQUEST",
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
+}
+# Functions that take an Idempotency-Key header (refund-order requires one): browsers send it only if CORS allows it.
+IDEMPOTENCY_KEY = {"CancelOrder", "CreateMember", "CreateProduct", "FulfillOrder", "RefundOrder", "UploadImage"}
+
 
 class ManagedPolicies:
     def load(self):
@@ -30,6 +56,35 @@ class ManagedPolicies:
 
 def resolve_auth(value, auth_type):
     return auth_type if value == {"Ref": "AdminAuthType"} else value
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def is_secret_statement(s):
+    return (
+        s.get("Effect") == "Allow" and s.get("Action") == ["secretsmanager:GetSecretValue"]
+        and s.get("Resource") == {"Fn::Sub": ["${secretArn}", {"secretArn": {"Ref": "WixSecretArn"}}]}
+        and s.keys() <= {"Effect", "Action", "Resource", "Sid"}
+    )
+
+
+def state_statement_problems(s, prefix, allowed):
+    """Why a statement is not "these DynamoDB actions on the state table, on keys `<prefix>#…` only"."""
+    problems = []
+    if s.get("Effect") != "Allow" or s.keys() - {"Effect", "Action", "Resource", "Condition", "Sid"}:
+        problems.append("is not a plain Allow of Action on Resource with a Condition")
+    actions = set(as_list(s.get("Action", [])))
+    if not actions or not actions <= allowed:
+        problems.append(f"allows {sorted(actions - allowed) or 'nothing'}, beyond {sorted(allowed)}")
+    if as_list(s.get("Resource")) != [{"Fn::GetAtt": ["StateTable", "Arn"]}]:
+        problems.append("is not on the state table's ARN alone")
+    condition = s.get("Condition", {})
+    keys = condition.get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
+    if condition.keys() != {"ForAllValues:StringLike"} or as_list(keys) != [f"{prefix}#*"]:
+        problems.append(f"has condition {condition}, not ForAllValues:StringLike dynamodb:LeadingKeys [{prefix}#*]")
+    return problems
 
 
 def check(template_text, auth_type):
@@ -42,6 +97,19 @@ def check(template_text, auth_type):
     functions = {k: v for k, v in live.items() if v["Type"] == "AWS::Lambda::Function"}
     problems = []
     assert functions, "no functions"
+    for name in sorted((ADMIN_ONLY | STATE_USERS.keys() | IDEMPOTENCY_KEY) - functions.keys()):
+        problems.append(f"{name}: listed in this script but not a function of the template")
+    tables = sorted(k for k, v in live.items() if v["Type"] == "AWS::DynamoDB::Table")
+    if tables != ["StateTable"]:
+        problems.append(f"DynamoDB tables {tables}, expected exactly StateTable")
+    table = live.get("StateTable", {}).get("Properties", {})
+    for key, value in STATE_TABLE.items():
+        if table.get(key) != value:
+            problems.append(f"StateTable: {key} is {table.get(key)}, expected {value}")
+    # The roles' inline policies are all they get: no policy resource may attach more to them.
+    for key, value in live.items():
+        if value["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+            problems.append(f"{key}: separate {value['Type']}")
     for name, function in functions.items():
         props = function["Properties"]
         urls = [v for v in live.values() if v["Type"] == "AWS::Lambda::Url" and v["Properties"]["TargetFunctionArn"] == {"Ref": name}]
@@ -59,15 +127,34 @@ def check(template_text, auth_type):
             problems.append(f"{name}: NONE URL without its public permissions (unreachable)")
         if auth == "AWS_IAM" and (public_url or public_invoke):
             problems.append(f"{name}: AWS_IAM URL with a public permission")
+        headers = [h.lower() for h in urls[0]["Properties"].get("Cors", {}).get("AllowHeaders", [])]
+        if name in IDEMPOTENCY_KEY and "idempotency-key" not in headers:
+            problems.append(f"{name}: takes an Idempotency-Key but its URL CORS does not allow the header")
         role = live[props["Role"]["Fn::GetAtt"][0]]["Properties"]
-        statements = [s for policy in role.get("Policies", []) for s in policy["PolicyDocument"]["Statement"]]
-        only_secret = statements and all(
-            s["Effect"] == "Allow" and s["Action"] == ["secretsmanager:GetSecretValue"]
-            and s["Resource"] == {"Fn::Sub": ["${secretArn}", {"secretArn": {"Ref": "WixSecretArn"}}]}
-            for s in statements
-        )
-        if not only_secret:
-            problems.append(f"{name}: role policy is not exactly GetSecretValue on WixSecretArn: {statements}")
+        statements = [s for policy in role.get("Policies", []) for s in as_list(policy["PolicyDocument"]["Statement"])]
+        rest = [s for s in statements if not is_secret_statement(s)]
+        if len(rest) == len(statements):
+            problems.append(f"{name}: role may not read WixSecretArn: {statements}")
+        state_table = props.get("Environment", {}).get("Variables", {}).get("STATE_TABLE")
+        if name in STATE_USERS:
+            prefix, allowed = STATE_USERS[name]
+            binary = function.get("Metadata", {}).get("BuildProperties", {}).get("Binary")
+            if binary != prefix:
+                problems.append(f"{name}: state key prefix {prefix} is not its binary name {binary}")
+            if state_table != {"Ref": "StateTable"}:
+                problems.append(f"{name}: STATE_TABLE is {state_table}, expected the state table")
+            for s in rest:
+                problems.extend(f"{name}: state statement {why}: {s}" for why in state_statement_problems(s, prefix, allowed))
+            granted = {a for s in rest for a in as_list(s.get("Action", []))}
+            if rest and granted != allowed:
+                problems.append(f"{name}: role lacks {sorted(allowed - granted)} on the state table")
+            if not rest:
+                problems.append(f"{name}: role may not use the state table")
+        else:
+            if state_table is not None:
+                problems.append(f"{name}: STATE_TABLE set, but it keeps no shared state")
+            if rest:
+                problems.append(f"{name}: role policy is not exactly GetSecretValue on WixSecretArn: {statements}")
         managed = role.get("ManagedPolicyArns", [])
         if managed != ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]:
             problems.append(f"{name}: unexpected managed policies {managed}")
