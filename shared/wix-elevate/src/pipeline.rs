@@ -280,7 +280,10 @@ impl App {
 
         ready.admission.admit_unverified(source_ip(request))?;
         let caller = match ready.verifier.verify(request).await {
-            Err(refused @ ApiError::Unauthenticated(_)) => {
+            // Only a token that was presented and refused counts: a missing one cost no token-info call.
+            Err(refused @ ApiError::Unauthenticated(_))
+                if request.headers().contains_key(http::header::AUTHORIZATION) =>
+            {
                 ready
                     .admission
                     .note_failed_authentication(source_ip(request));
