@@ -18,6 +18,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use quick_cache::sync::Cache;
 
+use crate::budget::network_of;
 use crate::config::RateLimits;
 use crate::{ApiError, Caller, Config, Subject};
 
@@ -77,27 +78,30 @@ impl Admission {
 
     /// Before the token is checked: a source past its failed-authentication allowance waits it out.
     pub(crate) fn admit_unverified(&self, source_ip: Option<&str>) -> Result<(), ApiError> {
-        let Some(ip) = source_ip else { return Ok(()) };
-        match self.failing_sources.get(ip) {
+        let Some(network) = source_ip.and_then(network_of) else {
+            return Ok(());
+        };
+        match self.failing_sources.get(&network) {
             Some(until) if until > Instant::now() => Err(ApiError::TooManyRequests {
                 retry_after_secs: until.duration_since(Instant::now()).as_secs().max(1),
             }),
             Some(_) => {
-                self.failing_sources.remove(ip);
+                self.failing_sources.remove(&network);
                 Ok(())
             }
             None => Ok(()),
         }
     }
 
-    /// After a token was refused: counts against the source's failed-authentication allowance.
+    /// After a token was refused: counts against the source's failed-authentication allowance. IPv6
+    /// sources count by their /64, as budgets do: rotating addresses within one network gains nothing.
     pub(crate) fn note_failed_authentication(&self, source_ip: Option<&str>) {
-        let Some(ip) = source_ip else { return };
-        if let Err(wait) = check_wait(&self.failed_auth, ip.to_owned()) {
-            self.failing_sources.insert(
-                ip.to_owned(),
-                Instant::now() + wait.max(Duration::from_secs(1)),
-            );
+        let Some(network) = source_ip.and_then(network_of) else {
+            return;
+        };
+        if let Err(wait) = check_wait(&self.failed_auth, network.clone()) {
+            self.failing_sources
+                .insert(network, Instant::now() + wait.max(Duration::from_secs(1)));
         }
     }
 

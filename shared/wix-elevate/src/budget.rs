@@ -245,13 +245,18 @@ impl BudgetPlan {
         {
             return Ok(());
         }
-        let takes: Vec<(&Limit, Take)> = self
+        // One take per limit, in order: a refusal's index names its limit.
+        let takes: Vec<Take> = self
             .limits
             .iter()
-            .filter_map(|limit| {
+            .map(|limit| {
                 let whose = match limit.scope {
                     Scope::Caller => format!("{}:{}", spend.subject.kind(), spend.subject.id()),
-                    Scope::Source => source_key(spend.source_ip?)?,
+                    // Function URLs always give one; without it, every such request is one source.
+                    Scope::Source => spend
+                        .source_ip
+                        .and_then(network_of)
+                        .unwrap_or_else(|| String::from("unknown")),
                     Scope::Site => String::from("site"),
                 };
                 let amount = match limit.measure {
@@ -259,19 +264,15 @@ impl BudgetPlan {
                     Measure::Bytes => spend.bytes,
                 };
                 let key = StateKey::new(self.function, "budget", &[limit.name, &whose]);
-                Some((
-                    limit,
-                    Take {
-                        key,
-                        amount,
-                        budget: limit.budget,
-                    },
-                ))
+                Take {
+                    key,
+                    amount,
+                    budget: limit.budget,
+                }
             })
             .collect();
-        let only_takes: Vec<Take> = takes.iter().map(|(_, take)| take.clone()).collect();
         let taken = store
-            .take_all(&only_takes, SystemTime::now())
+            .take_all(&takes, SystemTime::now())
             .await
             .map_err(|e| {
                 // Fail closed: an uncounted request is not sent.
@@ -281,7 +282,7 @@ impl BudgetPlan {
         match taken {
             TakenAll::Within => Ok(()),
             TakenAll::Exhausted { index, retry_after } => {
-                let name = takes[index].0.name;
+                let name = self.limits[index].name;
                 tracing::warn!(budget = name, "budget spent");
                 Err(ApiError::BudgetSpent {
                     budget: name,
@@ -293,7 +294,7 @@ impl BudgetPlan {
 }
 
 /// IPv4 by its address, IPv6 by its /64: one network hands its hosts many addresses of one /64.
-fn source_key(ip: &str) -> Option<String> {
+pub(crate) fn network_of(ip: &str) -> Option<String> {
     match ip.parse::<IpAddr>().ok()? {
         IpAddr::V4(v4) => Some(v4.to_string()),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -313,14 +314,14 @@ mod tests {
     #[test]
     fn sources_in_one_ipv6_64_are_one_source_and_ipv4_is_by_address() {
         assert_eq!(
-            source_key("2001:db8:1:2::1"),
-            source_key("2001:db8:1:2:ffff:ee:dd:cc")
+            network_of("2001:db8:1:2::1"),
+            network_of("2001:db8:1:2:ffff:ee:dd:cc")
         );
-        assert_ne!(source_key("2001:db8:1:2::1"), source_key("2001:db8:1:3::1"));
-        assert_eq!(source_key("203.0.113.7").unwrap(), "203.0.113.7");
-        assert_ne!(source_key("203.0.113.7"), source_key("203.0.113.8"));
-        assert_eq!(source_key("::ffff:203.0.113.7").unwrap(), "203.0.113.7");
-        assert_eq!(source_key("not an ip"), None);
+        assert_ne!(network_of("2001:db8:1:2::1"), network_of("2001:db8:1:3::1"));
+        assert_eq!(network_of("203.0.113.7").unwrap(), "203.0.113.7");
+        assert_ne!(network_of("203.0.113.7"), network_of("203.0.113.8"));
+        assert_eq!(network_of("::ffff:203.0.113.7").unwrap(), "203.0.113.7");
+        assert_eq!(network_of("not an ip"), None);
     }
 
     #[test]

@@ -133,18 +133,13 @@ impl CallerVerifier {
             }
             self.rejected.remove(&key);
         }
-        let checked = match self.token_info(token).await {
-            Ok(info) => self.accept(info, now),
-            Err(e) => Err(e),
+        let Some(info) = self.token_info(token).await? else {
+            return Err(self.remember_rejection(key, now, "the access token is not valid"));
         };
-        let (subject, expires_at) = match checked {
-            Err(ApiError::Unauthenticated(reason)) => {
-                self.rejected
-                    .insert(key, (now + REJECTED_CACHE_AGE, reason));
-                return Err(ApiError::Unauthenticated(reason));
-            }
-            other => other?,
-        };
+        let (subject, expires_at) = self.accept(info, now).map_err(|e| match e {
+            ApiError::Unauthenticated(reason) => self.remember_rejection(key, now, reason),
+            other => other,
+        })?;
         let max_age = match &subject {
             Subject::Member { member_id } if self.admin_member_ids.contains(member_id) => {
                 MAX_ADMIN_CACHE_AGE
@@ -162,7 +157,17 @@ impl CallerVerifier {
         Ok(subject)
     }
 
-    async fn token_info(&self, token: &str) -> Result<TokenInfo, ApiError> {
+    /// A refusal that will not change (Wix does not know the token, or it fails our checks), kept so
+    /// the same token is refused again without asking Wix.
+    fn remember_rejection(&self, key: [u8; 32], now: SystemTime, reason: &'static str) -> ApiError {
+        self.rejected
+            .insert(key, (now + REJECTED_CACHE_AGE, reason));
+        ApiError::Unauthenticated(reason)
+    }
+
+    /// Wix's description of the token; `None` when Wix refuses to describe it (400, 401, 404: not a
+    /// token it issued or still knows).
+    async fn token_info(&self, token: &str) -> Result<Option<TokenInfo>, ApiError> {
         let body = serde_json::json!({ "token": token });
         let ask = || async {
             let response = self
@@ -189,9 +194,15 @@ impl CallerVerifier {
             .when(WixError::is_transient)
             .await;
         match answer {
-            Ok(info) => Ok(info),
+            Ok(info) => Ok(Some(info)),
             Err(WixError::Status { status: 429, .. }) => Err(ApiError::RateLimited),
             // Wix refuses to describe tokens it does not know: the caller's token is not valid.
+            Err(WixError::Status {
+                status: 400 | 401 | 404,
+                ..
+            }) => Ok(None),
+            // Another 4xx (a 403 or 408 from an edge) says nothing lasting about the token: refused
+            // this once, not remembered.
             Err(WixError::Status {
                 status: 400..=499, ..
             }) => Err(ApiError::Unauthenticated("the access token is not valid")),

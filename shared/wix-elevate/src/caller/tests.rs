@@ -224,3 +224,36 @@ async fn an_admin_is_cached_for_a_shorter_time_than_a_member() {
     assert!(cached_for(&admin) <= MAX_ADMIN_CACHE_AGE);
     assert!(cached_for(&member) > MAX_ADMIN_CACHE_AGE && cached_for(&member) <= MAX_CACHE_AGE);
 }
+
+#[tokio::test]
+async fn a_token_wix_does_not_know_is_refused_from_memory_but_a_passing_edge_error_is_not_remembered()
+ {
+    let sandbox = Sandbox::spawn(0).await.unwrap();
+    let mut config = config(&sandbox.base_url);
+    config.site_id = Some(seed::SITE_ID.into());
+    let verifier = CallerVerifier::new(wix_auth::wix_http_client().unwrap(), &config);
+    for _ in 0..3 {
+        let refused = verifier.verify_token("junk-token").await;
+        assert!(
+            matches!(refused, Err(ApiError::Unauthenticated(NOT_VALID))),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        sandbox.state.stats().token_info_calls,
+        1,
+        "one call for one junk token"
+    );
+
+    // An edge answers 403 once for a good token: refused this time, asked again the next.
+    let token = sandbox_token(&sandbox, seed::MEMBER.refresh_token).await;
+    sandbox
+        .state
+        .fail(1, http::StatusCode::FORBIDDEN, Some("/oauth2/token-info"));
+    assert!(verifier.verify_token(&token).await.is_err());
+    assert!(
+        verifier.verify_token(&token).await.is_ok(),
+        "not remembered as refused"
+    );
+    assert_eq!(sandbox.state.stats().token_info_calls, 3);
+}

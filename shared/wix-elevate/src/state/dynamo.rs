@@ -29,6 +29,8 @@ use super::{
 const IN_PROGRESS: &str = "IN_PROGRESS";
 const COMPLETED: &str = "COMPLETED";
 const UNKNOWN: &str = "UNKNOWN";
+/// Tries of a budget transaction cancelled only by a concurrent one.
+const CONFLICT_ATTEMPTS: u32 = 3;
 /// DynamoDB's limit on the items of one transaction.
 pub const MAX_TAKES: usize = 100;
 /// Counters outlive their window by this much before TTL may remove them (only for reading them back).
@@ -70,11 +72,15 @@ impl DynamoStore {
         now: SystemTime,
         until: SystemTime,
     ) -> Result<Claim, StoreError> {
+        // The SDK may resend a put whose answer timed out; the resend then meets its own record. The
+        // claim id tells that record from another request's.
+        let claim_id = uuid::Uuid::new_v4().to_string();
         let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .item("pk", s(key.as_str()))
+            .item("claim_id", s(&claim_id))
             .item("status", s(IN_PROGRESS))
             .item("fingerprint", s(&fingerprint.to_hex()))
             .item("in_progress_until", n(millis(until)))
@@ -98,6 +104,9 @@ impl DynamoStore {
                             StoreError::Backend("a claimed record vanished".into())
                         })?,
                     };
+                    if item.get("claim_id").and_then(|v| v.as_s().ok()) == Some(&claim_id) {
+                        return Ok(Claim::Claimed);
+                    }
                     record_of(&item).map(Claim::Taken)
                 }
                 other => Err(backend(other)),
@@ -187,6 +196,10 @@ impl DynamoStore {
         takes: &[Take],
         now: SystemTime,
     ) -> Result<TakenAll, StoreError> {
+        // DynamoDB refuses an empty transaction; with every cap turned off there is nothing to count.
+        if takes.is_empty() {
+            return Ok(TakenAll::Within);
+        }
         let mut items = Vec::with_capacity(takes.len());
         for (index, take) in takes.iter().enumerate() {
             let (window, ends) = take.budget.window_at(now);
@@ -212,33 +225,47 @@ impl DynamoStore {
                 items.len()
             )));
         }
-        let sent = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        let Err(error) = sent else {
-            return Ok(TakenAll::Within);
-        };
-        // A cancelled transaction lists one reason per item, in order: the first failed condition is
-        // the budget that is spent.
-        let spent = error.as_service_error().and_then(|e| match e {
-            aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
-                cancelled,
-            ) => cancelled
-                .cancellation_reasons()
+        let mut attempt = 1;
+        loop {
+            let sent = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let Err(error) = sent else {
+                return Ok(TakenAll::Within);
+            };
+            // A cancelled transaction lists one reason per item, in order: the first failed condition
+            // is the budget that is spent. Concurrent transactions on one counter (the site's) may cancel
+            // each other instead: those are tried again, briefly.
+            let reasons: Vec<Option<String>> = match error.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
+                    cancelled,
+                )) => cancelled
+                    .cancellation_reasons()
+                    .iter()
+                    .map(|r| r.code().map(str::to_owned))
+                    .collect(),
+                _ => return Err(backend(error)),
+            };
+            if let Some(index) = reasons
                 .iter()
-                .position(|r| r.code() == Some("ConditionalCheckFailed")),
-            _ => None,
-        });
-        match spent {
-            Some(index) => {
+                .position(|code| code.as_deref() == Some("ConditionalCheckFailed"))
+            {
                 let (_, ends) = takes[index].budget.window_at(now);
                 let retry_after = ends.duration_since(now).unwrap_or_default();
-                Ok(TakenAll::Exhausted { index, retry_after })
+                return Ok(TakenAll::Exhausted { index, retry_after });
             }
-            None => Err(backend(error)),
+            let conflict = reasons
+                .iter()
+                .any(|code| code.as_deref() == Some("TransactionConflict"));
+            if !conflict || attempt == CONFLICT_ATTEMPTS {
+                return Err(backend(error));
+            }
+            attempt += 1;
+            let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % 20;
+            tokio::time::sleep(Duration::from_millis(10 + jitter)).await;
         }
     }
 }
