@@ -30,6 +30,8 @@ impl Endpoint for RefundOrder {
     const MAX_BODY_BYTES: usize = 2 * 1024;
     /// A retry must never refund twice.
     const IDEMPOTENCY: Idempotency = Idempotency::Required;
+    /// A job that retries a refund days later must still meet its first answer (or its unknown outcome).
+    const RECORD_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
     type Policy = Admin;
     type Input = Json<Refund>;
     type Output = RefundReceipt;

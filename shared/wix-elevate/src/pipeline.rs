@@ -31,8 +31,8 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 /// The budget when the runtime gives no usable deadline (`cargo lambda watch`): the template's 10 s
 /// function timeout less the margin.
 const NO_DEADLINE_BUDGET: Duration = Duration::from_millis(9_500);
-/// How long a settled idempotency record answers repeats of its key.
-const RECORD_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long an idempotency record answers repeats of its key, unless the endpoint says otherwise.
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 /// The in-memory store's bound (local sandbox only).
 const MEMORY_RECORDS: usize = 10_000;
 
@@ -55,6 +55,9 @@ pub trait Endpoint: Send + Sync + 'static {
     const IDEMPOTENCY: Idempotency = Idempotency::None;
     /// Which shared budgets a request spends before its Wix call; see [`crate::budget`].
     const BUDGETS: Budgets = Budgets::None;
+    /// How long an `Idempotency-Key`'s record lasts, an unknown outcome's included: a repeat of the key
+    /// within it is never run again.
+    const RECORD_TTL: Duration = DAY;
     type Policy: Policy;
     type Input: Input;
     /// Exactly the fields this caller may see.
@@ -76,7 +79,13 @@ pub trait Endpoint: Send + Sync + 'static {
 /// Run endpoint `E` as a Lambda function (function URL events). Call from `main`.
 pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
     crate::logging::init();
-    let app = Arc::new(App::cold_start(E::NAME, E::IDEMPOTENCY.accepts_key(), E::BUDGETS).await);
+    let keeps = Keeps {
+        function: E::NAME,
+        records: E::IDEMPOTENCY.accepts_key(),
+        budgets: E::BUDGETS,
+        record_ttl: E::RECORD_TTL,
+    };
+    let app = Arc::new(App::cold_start(keeps).await);
     lambda_http::run_concurrent(service_fn(move |request: Request| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Infallible>(app.handle::<E>(request).await) }
@@ -88,10 +97,17 @@ pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
 /// while it keeps failing) instead of the process crashing into a restart loop.
 pub(crate) struct App {
     ready: OnceCell<Ready>,
+    keeps: Keeps,
+}
+
+/// The shared state an endpoint declares it keeps.
+#[derive(Clone, Copy)]
+pub(crate) struct Keeps {
     function: &'static str,
-    /// Whether this function keeps shared state: it takes idempotency keys or spends budgets.
-    needs_state: bool,
+    /// Idempotency records (it takes an `Idempotency-Key`).
+    records: bool,
     budgets: Budgets,
+    record_ttl: Duration,
 }
 
 pub(crate) struct Ready {
@@ -112,9 +128,10 @@ impl Ready {
         if matches!(source, SecretSource::DevInline(_)) && !config.wix_is_local() {
             return Err(InitError::DevSecretOffLoopback);
         }
-        let budgets = BudgetPlan::from_env(app.function, app.budgets)?;
-        let state = match app.needs_state || budgets.is_some() {
-            true => Some(state_store(&config).await?),
+        let keeps = app.keeps;
+        let budgets = BudgetPlan::from_env(keeps.function, keeps.budgets)?;
+        let state = match keeps.records || budgets.is_some() {
+            true => Some(state_store(&config, keeps.record_ttl).await?),
             false => None,
         };
         let mut ready = Ready::build(config, source).await?;
@@ -154,12 +171,12 @@ impl Ready {
 
 /// The table named by `STATE_TABLE`; without one, this process's memory, but only against the local
 /// sandbox: a deployment must not silently keep per-instance records.
-async fn state_store(config: &Config) -> Result<StateStore, InitError> {
+async fn state_store(config: &Config, record_ttl: Duration) -> Result<StateStore, InitError> {
     match &config.state_table {
         Some(table) => Ok(StateStore::Dynamo(DynamoStore::new(
             wix_auth::aws_config().await,
             table.clone(),
-            RECORD_TTL,
+            record_ttl,
         ))),
         None if config.wix_is_local() => {
             tracing::warn!(
@@ -167,7 +184,7 @@ async fn state_store(config: &Config) -> Result<StateStore, InitError> {
             );
             Ok(StateStore::Memory(MemoryStore::new(
                 MEMORY_RECORDS,
-                RECORD_TTL,
+                record_ttl,
             )))
         }
         None => Err(InitError::NoStateTable),
@@ -175,12 +192,10 @@ async fn state_store(config: &Config) -> Result<StateStore, InitError> {
 }
 
 impl App {
-    async fn cold_start(function: &'static str, needs_state: bool, budgets: Budgets) -> App {
+    async fn cold_start(keeps: Keeps) -> App {
         let app = App {
             ready: OnceCell::new(),
-            function,
-            needs_state,
-            budgets,
+            keeps,
         };
         if let Err(e) = app.ready().await {
             tracing::error!(error = %e, "initialisation failed; answering 503 and retrying on each request");
@@ -191,9 +206,12 @@ impl App {
     #[cfg(test)]
     pub(crate) fn with_ready(ready: Ready) -> App {
         App {
-            function: "test",
-            needs_state: ready.state.is_some(),
-            budgets: Budgets::None,
+            keeps: Keeps {
+                function: "test",
+                records: ready.state.is_some(),
+                budgets: Budgets::None,
+                record_ttl: DAY,
+            },
             ready: OnceCell::new_with(Some(ready)),
         }
     }

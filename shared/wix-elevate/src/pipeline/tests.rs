@@ -725,7 +725,7 @@ async fn only_an_allowed_origin_may_read_the_answer() {
 async fn sources_in_one_ipv6_64_share_one_budget() {
     let mut h = harness().await;
     let ready = h.app.ready.get_mut().unwrap();
-    ready.state = Some(StateStore::Memory(MemoryStore::new(100, RECORD_TTL)));
+    ready.state = Some(StateStore::Memory(MemoryStore::new(100, DAY)));
     ready.budgets = BudgetPlan::from_lookup("upload-image", Budgets::Uploads, |name| {
         (name == "UPLOAD_BUDGET_SOURCE_UPLOADS_PER_HOUR").then(|| "2".into())
     })
