@@ -63,6 +63,13 @@ async fn a_junk_token_flood_costs_one_token_info_call_per_token_at_most() {
 #[tokio::test]
 async fn a_source_whose_tokens_keep_failing_is_throttled_before_token_info() {
     let stack = Stack::start_with(with_env(&[("FAILED_AUTH_PER_MINUTE", "3")])).await;
+    // A caller verified before the flood keeps working: the penalty is for tokens not yet known.
+    let known = stack.visitor_token().await;
+    assert_eq!(
+        stack.get("get-site-properties", Some(&known)).await.status,
+        200
+    );
+    let before = stack.stats().token_info_calls;
     let mut statuses = Vec::new();
     for i in 0..6 {
         let reply = stack
@@ -72,14 +79,17 @@ async fn a_source_whose_tokens_keep_failing_is_throttled_before_token_info() {
     }
     assert_eq!(statuses, [401, 401, 401, 401, 429, 429]);
     assert_eq!(
-        stack.stats().token_info_calls,
+        stack.stats().token_info_calls - before,
         4,
         "the throttled tokens were never checked"
     );
-    let visitor = stack.visitor_token().await;
-    let honest = stack.get("get-site-properties", Some(&visitor)).await;
+    let still = stack.get("get-site-properties", Some(&known)).await;
+    assert_eq!(still.status, 200, "{}", still.body);
+    let fresh = stack.visitor_token().await;
+    let new_token = stack.get("get-site-properties", Some(&fresh)).await;
     assert_eq!(
-        honest.status, 429,
-        "the whole source waits, even with a good token"
+        new_token.status, 429,
+        "a token not yet known from that source waits"
     );
+    assert_eq!(stack.stats().token_info_calls - before, 4);
 }

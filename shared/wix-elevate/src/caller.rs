@@ -118,6 +118,18 @@ impl CallerVerifier {
             .map(|subject| Caller { subject })
     }
 
+    /// Whether `request` carries a token this instance verified and still trusts: such a caller is not
+    /// held back by a penalty its network earned with other tokens.
+    pub(crate) fn is_known(&self, request: &lambda_http::Request) -> bool {
+        let Ok(token) = bearer_token(request.headers()) else {
+            return false;
+        };
+        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        self.verified
+            .get(&key)
+            .is_some_and(|hit| hit.valid_until > SystemTime::now())
+    }
+
     pub async fn verify_token(&self, token: &str) -> Result<Subject, ApiError> {
         let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         let now = SystemTime::now();

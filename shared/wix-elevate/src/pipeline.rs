@@ -296,7 +296,9 @@ impl App {
         let key = IdempotencyKey::from_headers(request.headers(), E::IDEMPOTENCY)?;
         audit.target = E::target(&input);
 
-        ready.admission.admit_unverified(source_ip(request))?;
+        if !ready.verifier.is_known(request) {
+            ready.admission.admit_unverified(source_ip(request))?;
+        }
         let caller = match ready.verifier.verify(request).await {
             // Only a token that was presented and refused counts: a missing one cost no token-info call.
             Err(refused @ ApiError::Unauthenticated(_))
