@@ -655,3 +655,48 @@ async fn query_bookings_lets_an_admin_filter_on_allowlisted_fields_and_page_by_c
         "bad queries never reach Wix"
     );
 }
+
+#[tokio::test]
+async fn a_members_writes_over_several_instances_stop_at_the_shared_limit() {
+    let stack = crate::harness::Stack::start_with(crate::harness::StackOptions {
+        extra_env: vec![("MEMBER_WRITES_PER_HOUR".into(), "1".into())],
+        ..crate::harness::StackOptions::instances(4)
+    })
+    .await;
+    let mia = stack.member_token(&seed::MEMBER).await;
+    // Slow Wix, so both requests are in flight together and land on different processes. The limit is
+    // per member and per function: each function's counters live under its own key prefix.
+    stack
+        .sandbox
+        .state
+        .set_latency(std::time::Duration::from_millis(300));
+    let cancel_lesson = json!({ "bookingId": seed::MIA_LESSON.id });
+    let cancel_class = json!({ "bookingId": seed::MIA_CLASS.id });
+    let (a, b) = tokio::join!(
+        stack.post(CANCEL, Some(&mia), &cancel_lesson),
+        stack.post(CANCEL, Some(&mia), &cancel_class),
+    );
+    stack.sandbox.state.set_latency(std::time::Duration::ZERO);
+    let replies = [a, b];
+    let done = replies.iter().filter(|r| r.status == 200).count();
+    assert_eq!(
+        done,
+        1,
+        "{:?}",
+        replies.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for refused in replies.iter().filter(|r| r.status != 200) {
+        let problem = refused.problem(429);
+        assert_eq!(
+            problem["type"],
+            "urn:wix-elevate:problem:budget-member-writes-per-hour"
+        );
+        assert!(refused.retry_after.is_some());
+    }
+    assert_eq!(writes(&stack).len(), 1, "one write reached Wix");
+    let instances = stack.instances_serving(CANCEL);
+    assert!(
+        instances.len() >= 2,
+        "several processes served: {instances:?}"
+    );
+}

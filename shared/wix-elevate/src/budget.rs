@@ -24,8 +24,9 @@ pub enum Budgets {
     /// Uploads by anyone with a visitor token: per caller, per source and per site, in uploads and
     /// bytes, per hour and per day (`UPLOAD_BUDGET_*`).
     Uploads,
-    /// Writes a member makes to what is theirs (delete themself, cancel or move a booking): per member,
-    /// per hour and per day (`MEMBER_WRITES_PER_*`). Admins spend none.
+    /// Writes a member makes to what is theirs (delete themself, cancel or move a booking): per member
+    /// and function, per hour and per day (`MEMBER_WRITES_PER_*`). Per function because each function's
+    /// counters live under its own key prefix, the only one its IAM policy lets it write. Admins spend none.
     MemberWrites,
 }
 
