@@ -1,16 +1,29 @@
 // @ts-check
-import { createClient, visitorToken } from "./client.js";
+import { createClient, wixTokens } from "./client.js";
 
 const params = new URLSearchParams(location.search);
 const functionsBase = params.get("functions") ?? "http://127.0.0.1:9000/lambda-url";
-const wixBase = params.get("wix") ?? "http://127.0.0.1:9100";
 const clientId = params.get("clientId") ?? "";
 
-/** @type {Promise<string> | undefined} */
-let token;
+// Local development only (scripts/dev): Wix's SDK always calls https://www.wixapis.com, which knows
+// nothing of the sandbox's tokens. `?wix=http://127.0.0.1:9100` sends the page's requests for that host
+// to the sandbox instead, SDK unchanged. Leave it out in production (and the browser test does: it routes
+// www.wixapis.com to the sandbox from outside the page).
+const wixBase = params.get("wix");
+if (wixBase) {
+  const wixApi = "https://www.wixapis.com/";
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.startsWith(wixApi)) return realFetch(input, init);
+    const local = new URL(url.slice(wixApi.length), `${wixBase.replace(/\/$/, "")}/`);
+    return realFetch(input instanceof Request ? new Request(local, input) : local, init);
+  };
+}
+
 const client = createClient({
   functionUrl: (name) => `${functionsBase}/${name}/`,
-  token: () => (token ??= visitorToken(wixBase, clientId)),
+  token: wixTokens(clientId, localStorage),
 });
 
 /** @param {string} id */

@@ -3,9 +3,11 @@
  * A tiny client for wix-elevate function URLs. Typed with JSDoc, so editors and `tsc --checkJs` check it
  * without a build step.
  *
- * Visitor tokens come from Wix's OAuth endpoint with the site's public client id (the headless
- * `anonymous` grant); the functions check them with Wix before doing anything elevated.
+ * Caller tokens come from Wix's own JavaScript SDK (`@wix/sdk`, bundled into `vendor/wix-sdk.js` by
+ * scripts/setup): `OAuthStrategy` with the site's public client id, as every headless Wix site does. The
+ * functions check those tokens with Wix before doing anything elevated.
  */
+import { createClient as createWixClient, EMPTY_TOKENS, OAuthStrategy } from "./vendor/wix-sdk.js";
 
 /**
  * @typedef {object} Problem An error answer (`application/problem+json`).
@@ -53,21 +55,44 @@ export class ElevateError extends Error {
   }
 }
 
+/** Where {@link wixTokens} keeps the SDK's tokens (the same key on every page of the site). */
+export const TOKENS_KEY = "wix-tokens";
+
 /**
- * A visitor access token from Wix (`anonymous` grant).
- * @param {string} wixBase `https://www.wixapis.com`, or the local sandbox
+ * The caller's Wix access token, from Wix's SDK. A new visitor gets visitor tokens (the SDK's
+ * `generateVisitorTokens`: the `anonymous` grant); a member who logged in through the SDK on any page of
+ * the site (`auth.getMemberTokens` after `auth.getAuthUrl`, then `auth.setTokens`) has member tokens in the
+ * same storage, and gets the member's access token. An expired access token is renewed by the SDK with its
+ * refresh token (the `refresh_token` grant), so a reload keeps the same visitor or member.
+ *
  * @param {string} clientId the headless OAuth client id (public)
- * @returns {Promise<string>}
+ * @param {Storage} storage where the SDK's tokens live between page loads (`localStorage`)
+ * @returns {() => Promise<string>}
  */
-export async function visitorToken(wixBase, clientId) {
-  const response = await fetch(`${wixBase}/oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ clientId, grantType: "anonymous" }),
-  });
-  if (!response.ok) throw new Error(`Wix refused a visitor token (${response.status})`);
-  const body = await response.json();
-  return body.access_token;
+export function wixTokens(clientId, storage) {
+  const tokenStorage = {
+    /** @returns {import("@wix/sdk").Tokens} */
+    getTokens: () => {
+      try {
+        return JSON.parse(storage.getItem(TOKENS_KEY) ?? "null") ?? EMPTY_TOKENS;
+      } catch {
+        return EMPTY_TOKENS;
+      }
+    },
+    /** @param {import("@wix/sdk").Tokens} tokens */
+    setTokens: (tokens) => storage.setItem(TOKENS_KEY, JSON.stringify(tokens)),
+  };
+  const wix = createWixClient({ auth: OAuthStrategy({ clientId, tokenStorage }) });
+  /** @type {Promise<string> | undefined} */
+  let pending;
+  async function current() {
+    // Returns the stored tokens while the access token is unexpired; otherwise renews or starts a visitor.
+    const tokens = await wix.auth.generateVisitorTokens(wix.auth.getTokens());
+    wix.auth.setTokens(tokens);
+    return tokens.accessToken.value;
+  }
+  // Concurrent calls share one token request.
+  return () => (pending ??= current().finally(() => (pending = undefined)));
 }
 
 /**

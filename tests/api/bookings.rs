@@ -12,7 +12,8 @@ const RESCHEDULE: &str = "reschedule-booking";
 const QUERY: &str = "query-bookings";
 
 const READER_PATH: &str = "/_api/bookings-reader/v2/extended-bookings/query";
-const WRITER_PREFIX: &str = "/bookings/v2/bookings/";
+/// Where the SDK (and so our client) sends booking writes on www.wixapis.com.
+const WRITER_PREFIX: &str = "/_api/bookings-service/v2/bookings/";
 
 /// Writer calls (confirm, cancel, reschedule) the sandbox has seen, in order.
 fn writes(stack: &Stack) -> Vec<CallRecord> {
@@ -112,7 +113,7 @@ async fn an_admin_confirms_a_pending_booking_and_may_notify_the_participant() {
     assert_eq!(body["id"], seed::SAM_PENDING.id);
     assert_eq!(body["status"], "CONFIRMED");
     assert_eq!(body["serviceName"], seed::GLAZING_CLASS.name);
-    assert_eq!(body["sessionId"], seed::GLAZING_SESSION_1.id);
+    assert_eq!(body["eventId"], seed::GLAZING_SESSION_1.id);
     assert_eq!(body["timezone"], seed::BOOKINGS_TIME_ZONE);
     assert!(body.get("revision").is_none(), "{body}");
     assert_no_contact_details(&reply.body);
@@ -397,8 +398,8 @@ async fn reschedule_to_an_end_before_the_start_a_non_iana_time_zone_or_a_non_rfc
             json!({ "bookingId": id, "startDate": 1801476000, "endDate": end, "timezone": "UTC" }),
         ),
         (
-            "a session and a time",
-            json!({ "bookingId": id, "sessionId": seed::GLAZING_SESSION_2.id, "startDate": start, "endDate": end, "timezone": "UTC" }),
+            "an event and a time",
+            json!({ "bookingId": id, "eventId": seed::GLAZING_SESSION_2.id, "startDate": start, "endDate": end, "timezone": "UTC" }),
         ),
         ("no new slot", json!({ "bookingId": id })),
         (
@@ -406,16 +407,28 @@ async fn reschedule_to_an_end_before_the_start_a_non_iana_time_zone_or_a_non_rfc
             json!({ "bookingId": id, "startDate": start, "timezone": "UTC" }),
         ),
         (
-            "a session that is no id",
-            json!({ "bookingId": id, "sessionId": "../sessions" }),
+            "an event id with a quote",
+            json!({ "bookingId": id, "eventId": format!("{}\"", seed::GLAZING_SESSION_2.id) }),
+        ),
+        (
+            "an event id shorter than 36",
+            json!({ "bookingId": id, "eventId": "06ee9e50-1d33-4f52-9f2d" }),
+        ),
+        (
+            "an event id longer than 250",
+            json!({ "bookingId": id, "eventId": "a".repeat(251) }),
+        ),
+        (
+            "the deprecated sessionId",
+            json!({ "bookingId": id, "sessionId": seed::GLAZING_SESSION_2.id }),
         ),
         (
             "an unknown field",
-            json!({ "bookingId": id, "sessionId": seed::GLAZING_SESSION_2.id, "revision": "9" }),
+            json!({ "bookingId": id, "eventId": seed::GLAZING_SESSION_2.id, "revision": "9" }),
         ),
         (
             "a message nobody is notified of",
-            json!({ "bookingId": id, "sessionId": seed::GLAZING_SESSION_2.id, "participantNotification": { "message": "hi" } }),
+            json!({ "bookingId": id, "eventId": seed::GLAZING_SESSION_2.id, "participantNotification": { "message": "hi" } }),
         ),
     ];
     for (case, body) in &bad {
@@ -462,14 +475,14 @@ async fn a_member_reschedules_their_own_appointment_to_a_new_time_and_class_to_a
 
     let to_session = json!({
         "bookingId": seed::MIA_CLASS.id,
-        "sessionId": seed::GLAZING_SESSION_2.id,
+        "eventId": seed::GLAZING_SESSION_2.id,
         "participantNotification": { "notifyParticipants": true },
     });
     let reply = stack.post(RESCHEDULE, Some(&mia), &to_session).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    assert_eq!(reply.json()["sessionId"], seed::GLAZING_SESSION_2.id);
+    assert_eq!(reply.json()["eventId"], seed::GLAZING_SESSION_2.id);
     let now = stack.sandbox.state.booking(seed::MIA_CLASS.id).unwrap();
-    assert_eq!(now.session_id.as_deref(), Some(seed::GLAZING_SESSION_2.id));
+    assert_eq!(now.event_id.as_deref(), Some(seed::GLAZING_SESSION_2.id));
     assert_eq!(now.notifications[0].action, "reschedule");
 
     // What cannot move that way is refused from the booking as read, before a write.
@@ -477,8 +490,9 @@ async fn a_member_reschedules_their_own_appointment_to_a_new_time_and_class_to_a
         .post(RESCHEDULE, Some(&mia), &new_time(&seed::MIA_CLASS))
         .await;
     class_by_time.problem(422);
+    // The lesson has an eventId of its own (it is confirmed): what it is comes from Wix's tags.
     let lesson_to_session =
-        json!({ "bookingId": seed::MIA_LESSON.id, "sessionId": seed::GLAZING_SESSION_1.id });
+        json!({ "bookingId": seed::MIA_LESSON.id, "eventId": seed::GLAZING_SESSION_1.id });
     stack
         .post(RESCHEDULE, Some(&mia), &lesson_to_session)
         .await

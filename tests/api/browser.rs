@@ -2,15 +2,17 @@
 //! the functions allow, and another. The watch runs with `--disable-cors`, so what the browser sees is
 //! the functions' own CORS answers: the allowed page loads the site and uploads a picture, the other page
 //! is blocked for both, and its requests never reach an elevated call.
+//!
+//! The page gets its tokens with Wix's own SDK (`@wix/sdk`'s `OAuthStrategy`, bundled unmodified), set
+//! up as in production: the SDK calls `https://www.wixapis.com`, and drive.mjs answers Chromium's
+//! requests for that host from the sandbox. A third visit starts as a member who logged in elsewhere on
+//! the site (the SDK holds only the member's refresh token), so the SDK renews the member's token itself.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::harness::{Stack, StackOptions, free_port, seed, workspace_root};
-use serde_json::Value;
-
-/// A real 1×1 PNG, as a visitor's file input would hold it.
-const TINY_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
+use crate::harness::{Stack, StackOptions, TINY_PNG, free_port, seed, workspace_root};
+use serde_json::{Value, json};
 
 fn browser_dir() -> PathBuf {
     workspace_root().join("tests/browser")
@@ -45,6 +47,7 @@ fn drive(
         .arg("--upload")
         .arg("--image")
         .arg(image)
+        .args(["--member-refresh-token", seed::MEMBER.refresh_token])
         .output()
         .expect("node runs");
     assert!(
@@ -106,6 +109,14 @@ async fn a_page_from_an_allowed_origin_works_and_one_from_another_origin_is_bloc
     }
     assert!(seen["other"]["siteName"].is_null());
 
+    assert_eq!(
+        seen["member"]["siteName"],
+        seed::SITE_DISPLAY_NAME,
+        "{seen}"
+    );
+    assert_eq!(seen["member"]["propertiesStatus"], "Loaded.", "{seen}");
+    assert_token_requests_went_through_wixapis(&seen);
+
     let items = stack
         .sandbox
         .state
@@ -126,16 +137,85 @@ async fn a_page_from_an_allowed_origin_works_and_one_from_another_origin_is_bloc
         .filter(|c| c.path.starts_with("/site-properties"))
         .count();
     assert_eq!(
-        site_calls, 1,
-        "only the allowed page's request was elevated"
+        site_calls, 2,
+        "only the allowed pages' requests (visitor, member) were elevated"
     );
     // One check of the allowed page's visitor token in each function it called (each is its own
-    // process with its own cache); none for the other page, whose requests died at the preflight.
-    assert_eq!(stats.token_info_calls, 2);
-    for shot in ["allowed-origin.png", "other-origin.png"] {
+    // process with its own cache) and one of the member's; none for the other page, whose requests
+    // died at the preflight.
+    assert_eq!(stats.token_info_calls, 3);
+    // The SDK's three grants reached the sandbox (through www.wixapis.com: no page request went to the
+    // sandbox's own address); every other token request was a function's admin mint.
+    let token_requests = stats
+        .calls
+        .iter()
+        .filter(|c| c.method == "POST" && c.path == "/oauth2/token")
+        .collect::<Vec<_>>();
+    assert_eq!(
+        token_requests.len() as u64,
+        3 + stats.mints + stats.mint_rejections,
+        "{token_requests:?}"
+    );
+    assert!(
+        token_requests.iter().all(|c| c.status == 200),
+        "{token_requests:?}"
+    );
+    for shot in [
+        "allowed-origin.png",
+        "other-origin.png",
+        "allowed-origin-member.png",
+    ] {
         assert!(
             std::fs::metadata(screenshots.join(shot)).unwrap().len() > 1000,
             "{shot}"
+        );
+    }
+}
+
+/// Each page got exactly one token, from Wix's SDK, through `https://www.wixapis.com` as routed by
+/// drive.mjs: the SDK's own request shape (JSON body, its BI header), answered 200 by the sandbox, after a
+/// CORS preflight the sandbox answered too; and nothing in the page called the sandbox's own address.
+fn assert_token_requests_went_through_wixapis(seen: &Value) {
+    let visitor_grant = json!({ "clientId": seed::CLIENT_ID, "grantType": "anonymous" });
+    let member_grant = json!({
+        "clientId": seed::CLIENT_ID,
+        "refreshToken": seed::MEMBER.refresh_token,
+        "grantType": "refresh_token",
+    });
+    for (visit, grant) in [
+        ("allowed", &visitor_grant),
+        ("other", &visitor_grant),
+        ("member", &member_grant),
+    ] {
+        let page = &seen[visit];
+        assert_eq!(
+            page["directSandboxRequests"],
+            json!([]),
+            "{visit}: the page called the sandbox directly: {seen}"
+        );
+        let requests = page["wixRequests"].as_array().unwrap();
+        let methods: Vec<&str> = requests
+            .iter()
+            .map(|r| r["method"].as_str().unwrap())
+            .collect();
+        assert_eq!(methods, ["OPTIONS", "POST"], "{visit}: {seen}");
+        for request in requests {
+            assert_eq!(
+                request["url"], "https://www.wixapis.com/oauth2/token",
+                "{visit}: {seen}"
+            );
+        }
+        let (preflight, post) = (&requests[0], &requests[1]);
+        assert_eq!(preflight["status"], 204, "{visit}: {seen}");
+        assert_eq!(post["status"], 200, "{visit}: {seen}");
+        assert_eq!(&post["body"], grant, "{visit}: {seen}");
+        assert_eq!(post["headers"]["content-type"], "application/json");
+        let bi = post["headers"]["x-wix-bi-gateway"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            bi.contains("package-name=@wix/sdk"),
+            "{visit}: not the SDK's request: {seen}"
         );
     }
 }

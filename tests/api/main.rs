@@ -12,6 +12,7 @@ mod cold_start;
 mod get_site_properties;
 mod members;
 mod openapi;
+mod oracle;
 mod orders;
 mod state;
 mod stores;

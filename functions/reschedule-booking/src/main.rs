@@ -1,15 +1,16 @@
-//! `POST /` `{"bookingId", "sessionId"}` or `{"bookingId", "startDate", "endDate", "timezone"}`, with an
+//! `POST /` `{"bookingId", "eventId"}` or `{"bookingId", "startDate", "endDate", "timezone"}`, with an
 //! optional `participantNotification` — move a booking: any booking for an admin, a member's own booking
 //! for that member.
 //!
-//! A class booking moves to another session of its class; an appointment to a new time. Dates are
-//! RFC 3339, the end after the start, the zone an IANA name: anything else is a 400 before any Wix call.
-//! Canceled and declined bookings, and course bookings (Wix cannot move them), are refused with 409.
+//! A class booking moves to another session of its class, named by its calendar `eventId` (36 to 250
+//! characters, from Wix's time slots); an appointment to a new time. Dates are RFC 3339, the end after
+//! the start, the zone an IANA name: anything else is a 400 before any Wix call. Canceled and declined
+//! bookings, and course bookings (Wix cannot move them), are refused with 409.
 
 use wix_elevate::bookings::{BookingView, write_booking};
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{
-    Booking, BookingChange, BookingStatus, NewSlot, ParticipantNotification, SlotTime,
+    BookedKind, Booking, BookingChange, BookingStatus, NewSlot, ParticipantNotification, SlotTime,
 };
 
 struct RescheduleBooking;
@@ -26,7 +27,7 @@ struct RescheduleRequest {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawRescheduleRequest {
     booking_id: WixId,
-    session_id: Option<WixId>,
+    event_id: Option<EventId>,
     start_date: Option<Timestamp>,
     end_date: Option<Timestamp>,
     timezone: Option<TimeZoneName>,
@@ -37,12 +38,12 @@ struct RawRescheduleRequest {
 impl TryFrom<RawRescheduleRequest> for RescheduleRequest {
     type Error = &'static str;
     fn try_from(raw: RawRescheduleRequest) -> Result<Self, Self::Error> {
-        let slot = match (raw.session_id, raw.start_date, raw.end_date, raw.timezone) {
-            (Some(session), None, None, None) => NewSlot::Session(session),
+        let slot = match (raw.event_id, raw.start_date, raw.end_date, raw.timezone) {
+            (Some(event), None, None, None) => NewSlot::Event(event),
             (None, Some(start), Some(end), Some(zone)) => {
                 NewSlot::Time(SlotTime::new(start, end, zone)?)
             }
-            _ => return Err("give either sessionId, or startDate, endDate and timezone"),
+            _ => return Err("give either eventId, or startDate, endDate and timezone"),
         };
         Ok(RescheduleRequest {
             booking_id: raw.booking_id,
@@ -92,18 +93,21 @@ fn reschedulable(booking: &Booking, to: &NewSlot) -> Result<(), ApiError> {
             "a canceled or declined booking cannot be rescheduled".into(),
         ));
     }
-    let Some(slot) = booking.slot() else {
+    let kind = booking.booked_entity.kind();
+    if booking.slot().is_none() || kind == Some(BookedKind::Course) {
         return Err(ApiError::Conflict(
             "a course booking cannot be rescheduled".into(),
         ));
-    };
-    match (to, &slot.session_id) {
-        (NewSlot::Session(_), None) => Err(ApiError::Unprocessable(
+    }
+    // By Wix's tags, not by whether the slot has an eventId: a confirmed appointment has one too.
+    // Without a known tag, Wix itself judges the new slot.
+    match (to, kind) {
+        (NewSlot::Event(_), Some(BookedKind::Appointment)) => Err(ApiError::Unprocessable(
             "an appointment moves to a new time (startDate, endDate, timezone), not a session"
                 .into(),
         )),
-        (NewSlot::Time(_), Some(_)) => Err(ApiError::Unprocessable(
-            "a class booking moves to another session of its class (sessionId)".into(),
+        (NewSlot::Time(_), Some(BookedKind::Class)) => Err(ApiError::Unprocessable(
+            "a class booking moves to another session of its class (eventId)".into(),
         )),
         _ => Ok(()),
     }

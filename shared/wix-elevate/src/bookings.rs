@@ -102,9 +102,10 @@ pub struct BookingView {
     status: Option<BookingStatus>,
     service_id: Option<String>,
     service_name: Option<String>,
-    /// Set for class bookings: the session booked.
+    /// The calendar event booked: set for class bookings (the session), and for appointments once
+    /// confirmed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    session_id: Option<String>,
+    event_id: Option<String>,
     start_date: Option<String>,
     end_date: Option<String>,
     timezone: Option<String>,
@@ -120,7 +121,7 @@ impl From<Booking> for BookingView {
             status,
             service_id: slot.service_id,
             service_name: entity.title,
-            session_id: slot.session_id,
+            event_id: slot.event_id,
             start_date: slot.start_date.or(booking.start_date),
             end_date: slot.end_date.or(booking.end_date),
             timezone: slot.timezone,

@@ -66,6 +66,48 @@ impl<'de> Deserialize<'de> for WixId {
     }
 }
 
+/// A Wix calendar event id (`slot.eventId`): 36 to 250 characters, not necessarily a GUID (Wix only
+/// bounds its length). It travels in JSON bodies and never in a path, so it needs no [`WixId`]; still, only
+/// ASCII letters, digits and `- _ . : = + /` are taken, so it cannot carry quotes, spaces or controls.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct EventId(String);
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("must be a Wix event id: 36 to 250 ASCII letters, digits and - _ . : = + /")]
+pub struct EventIdError;
+
+impl EventId {
+    pub const MIN_CHARS: usize = 36;
+    pub const MAX_CHARS: usize = 250;
+
+    pub fn parse(text: &str) -> Result<Self, EventIdError> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.:=+/".contains(c);
+        if (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&text.len()) && text.chars().all(allowed) {
+            Ok(EventId(text.to_owned()))
+        } else {
+            Err(EventIdError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EventId({})", self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        EventId::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +137,25 @@ mod tests {
             long.as_str(),
         ] {
             assert_eq!(WixId::parse(bad), Err(IdError), "{bad:.40}");
+        }
+    }
+
+    #[test]
+    fn event_ids_are_36_to_250_safe_characters_guid_or_not() {
+        let guid = "06ee9e50-1d33-4f52-9f2d-b38fa843812d";
+        assert_eq!(EventId::parse(guid).unwrap().as_str(), guid);
+        let recurring = format!("{guid}_20270121T180000Z");
+        assert!(EventId::parse(&recurring).is_ok());
+        assert!(EventId::parse(&"a".repeat(250)).is_ok());
+        for bad in [
+            "a".repeat(35),
+            "a".repeat(251),
+            format!("{guid} "),
+            format!("{guid}\""),
+            format!("{guid}\\n"),
+            format!("{guid}é"),
+        ] {
+            assert_eq!(EventId::parse(&bad), Err(EventIdError), "{bad:.40}");
         }
     }
 }

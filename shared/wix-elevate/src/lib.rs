@@ -38,7 +38,7 @@ pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits, setting};
 pub use error::{ApiError, Refusal};
 pub use idempotency::Idempotency;
-pub use ids::{IdError, WixId};
+pub use ids::{EventId, EventIdError, IdError, WixId};
 pub use input::{Form, FormPart, FromForm, Input, Json, Multipart, NoInput, RequestParts};
 pub use money::Amount;
 pub use pipeline::{Endpoint, serve};
@@ -59,8 +59,8 @@ pub mod prelude {
         Timestamp,
     };
     pub use crate::{
-        Amount, ApiError, Budgets, Endpoint, Idempotency, Json, Multipart, NoInput, Repeat, Wix,
-        WixError, WixId, WixPath, serve,
+        Amount, ApiError, Budgets, Endpoint, EventId, Idempotency, Json, Multipart, NoInput,
+        Repeat, Wix, WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

@@ -2,10 +2,15 @@
 //! Extended Bookings", over the seeded services, class sessions and bookings.
 //!
 //! Like Wix: every write needs the booking's current `revision` (a string) and advances it; a stale
-//! revision is a 409, a status that does not allow the change a 428, an unknown booking a 404. The reader
-//! filters on the documented fields (`id`, `status`, `contactDetails.contactId`, `startDate`, `endDate`,
-//! `bookedEntity.item.slot.serviceId`, `…sessionId`), sorts, and pages with cursors (limit 50 by
-//! default, at most 100).
+//! revision is a 409, a status that does not allow the change a 428, an unknown booking a 404. Writes
+//! answer under both of Wix's prefixes, `/_api/bookings-service/v2/bookings` (the SDK's) and
+//! `/bookings/v2/bookings` (the REST docs'). The reader filters on the documented fields (`id`, `status`,
+//! `contactDetails.contactId`, `startDate`, `endDate`, `bookedEntity.item.slot.serviceId`,
+//! `…sessionId`), sorts, and pages with cursors (limit 50 by default, at most 100); its
+//! `pagingMetadata` is Wix's `PagingMetadataV2`, which has no `hasNext`.
+//!
+//! A booked slot carries `eventId` (class bookings from the start, appointments once confirmed), never
+//! the deprecated `sessionId` (removal 2026-03-31).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -43,7 +48,8 @@ pub(crate) struct BookingRecord {
     pub first_name: String,
     pub email: String,
     pub service_id: String,
-    pub session_id: Option<String>,
+    /// The calendar event booked: a class session, or a confirmed appointment's own event.
+    pub event_id: Option<String>,
     pub start: OffsetDateTime,
     pub end: OffsetDateTime,
     pub timezone: String,
@@ -69,7 +75,7 @@ pub struct BookingSnapshot {
     pub start_date: String,
     pub end_date: String,
     pub timezone: String,
-    pub session_id: Option<String>,
+    pub event_id: Option<String>,
     pub notifications: Vec<SentNotification>,
 }
 
@@ -96,7 +102,7 @@ impl BookingRecord {
             first_name: b.first_name.to_owned(),
             email: b.email.to_owned(),
             service_id: b.service_id.to_owned(),
-            session_id: b.session_id.map(str::to_owned),
+            event_id: b.event_id.map(str::to_owned),
             start: date(b.start_date),
             end: date(b.end_date),
             timezone: seed::BOOKINGS_TIME_ZONE.to_owned(),
@@ -128,9 +134,10 @@ impl BookingRecord {
             "timezone": self.timezone,
             "location": { "locationType": "OWNER_BUSINESS" },
         });
-        if let Some(session_id) = &self.session_id {
-            slot["sessionId"] = json!(session_id);
-        } else {
+        if let Some(event_id) = &self.event_id {
+            slot["eventId"] = json!(event_id);
+        }
+        if tag == "INDIVIDUAL" {
             slot["resource"] = json!({ "id": seed::WHEEL_TEACHER_ID, "name": "Rui" });
         }
         json!({
@@ -166,7 +173,7 @@ impl BookingRecord {
             start_date: format_date(self.start),
             end_date: format_date(self.end),
             timezone: self.timezone.clone(),
-            session_id: self.session_id.clone(),
+            event_id: self.event_id.clone(),
             notifications: self.notifications.clone(),
         }
     }
@@ -238,9 +245,16 @@ pub fn routes() -> Router<SandboxState> {
             "/_api/bookings-reader/v2/extended-bookings/query",
             post(query_extended_bookings),
         )
-        .route("/bookings/v2/bookings/{id}/confirm", post(confirm))
-        .route("/bookings/v2/bookings/{id}/cancel", post(cancel))
-        .route("/bookings/v2/bookings/{id}/reschedule", post(reschedule))
+        .merge(writer_routes("/_api/bookings-service/v2/bookings"))
+        .merge(writer_routes("/bookings/v2/bookings"))
+}
+
+/// The writer under one of its prefixes.
+fn writer_routes(prefix: &str) -> Router<SandboxState> {
+    Router::new()
+        .route(&format!("{prefix}/{{id}}/confirm"), post(confirm))
+        .route(&format!("{prefix}/{{id}}/cancel"), post(cancel))
+        .route(&format!("{prefix}/{{id}}/reschedule"), post(reschedule))
 }
 
 // --- Reader ---------------------------------------------------------------------------------------------
@@ -270,7 +284,7 @@ impl BookingRecord {
             "endDate": format_date(self.end),
             "bookedEntity": { "item": { "slot": {
                 "serviceId": self.service_id,
-                "sessionId": self.session_id,
+                "sessionId": self.event_id,
             } } },
         })
     }
@@ -371,7 +385,7 @@ struct CursorPaging {
 }
 
 /// `POST /_api/bookings-reader/v2/extended-bookings/query` →
-/// `{extendedBookings:[{booking, allowedActions?}], pagingMetadata:{count, cursors:{next?}, hasNext}}`.
+/// `{extendedBookings:[{booking, allowedActions?}], pagingMetadata:{count, cursors:{next?}}}`.
 async fn query_extended_bookings(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -459,7 +473,7 @@ async fn query_extended_bookings(
         data.interfere_after_read(&returned);
         Ok(Json(json!({
             "extendedBookings": items,
-            "pagingMetadata": { "count": returned.len(), "cursors": cursors, "hasNext": has_next },
+            "pagingMetadata": { "count": returned.len(), "cursors": cursors },
         })))
     })
 }
@@ -486,6 +500,9 @@ struct WriteBody {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SlotBody {
+    /// Takes priority over `sessionId`, as Wix's `V2Slot` says.
+    event_id: Option<String>,
+    /// Deprecated, still taken for classes (`V2Slot.sessionId`).
     session_id: Option<String>,
     service_id: Option<String>,
     schedule_id: Option<String>,
@@ -556,7 +573,8 @@ fn write(
     })
 }
 
-/// `POST /bookings/v2/bookings/{id}/confirm`: PENDING, CREATED or WAITING_LIST → CONFIRMED.
+/// `POST …/{id}/confirm`: PENDING, CREATED or WAITING_LIST → CONFIRMED. A confirmed appointment gets
+/// its own calendar event, as on Wix.
 async fn confirm(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -565,11 +583,14 @@ async fn confirm(
 ) -> Result<Json<Value>, WixError> {
     write(&state, &id, "confirm", CONFIRMABLE, body, |booking, _| {
         booking.status = "CONFIRMED".into();
+        if kind(booking) == Some(ServiceKind::Appointment) {
+            booking.event_id.get_or_insert_with(new_event_id);
+        }
         Ok(())
     })
 }
 
-/// `POST /bookings/v2/bookings/{id}/cancel`: anything but CANCELED or DECLINED → CANCELED.
+/// `POST …/{id}/cancel`: anything but CANCELED or DECLINED → CANCELED.
 async fn cancel(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -582,9 +603,10 @@ async fn cancel(
     })
 }
 
-/// `POST /bookings/v2/bookings/{id}/reschedule`: a class booking moves to another session of its
-/// class (`slot.sessionId`); an appointment to a new time of the same service and schedule
-/// (`slot.serviceId`, `scheduleId`, `startDate`, `endDate`, `timezone`).
+/// `POST …/{id}/reschedule`: a class booking moves to another session of its class, named by
+/// `slot.eventId` alone (the SDK: "specify only `slot.eventId`"; the deprecated `slot.sessionId` is
+/// still taken); an appointment to a new time of the same service and schedule (`slot.serviceId`,
+/// `scheduleId`, `startDate`, `endDate`, `timezone`), which gives a confirmed one a new event.
 async fn reschedule(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -593,29 +615,31 @@ async fn reschedule(
 ) -> Result<Json<Value>, WixError> {
     write(&state, &id, "reschedule", OPEN, body, |booking, slot| {
         let slot = slot.ok_or_else(|| WixError::validation("slot", "slot is required"))?;
-        let kind = service(&booking.service_id).map(|s| s.kind);
-        match (kind, &slot.session_id) {
-            (Some(ServiceKind::Class), Some(session_id)) => {
+        let event = slot.event_id.as_ref().or(slot.session_id.as_ref());
+        let field = if slot.event_id.is_some() {
+            "slot.eventId"
+        } else {
+            "slot.sessionId"
+        };
+        match (kind(booking), event) {
+            (Some(ServiceKind::Class), Some(event_id)) => {
                 let session = seed::SESSIONS
                     .iter()
-                    .find(|s| s.id == session_id && s.service_id == booking.service_id)
+                    .find(|s| s.id == event_id && s.service_id == booking.service_id)
                     .ok_or_else(|| {
-                        WixError::validation(
-                            "slot.sessionId",
-                            "no such session of the booked class",
-                        )
+                        WixError::validation(field, "no such session of the booked class")
                     })?;
-                booking.session_id = Some(session.id.to_owned());
+                booking.event_id = Some(session.id.to_owned());
                 booking.start = date(session.start_date);
                 booking.end = date(session.end_date);
                 Ok(())
             }
             (Some(ServiceKind::Class), None) => Err(WixError::validation(
-                "slot.sessionId",
+                "slot.eventId",
                 "a class booking moves to another session of its class",
             )),
             (_, Some(_)) => Err(WixError::validation(
-                "slot.sessionId",
+                field,
                 "this service has no sessions to move to",
             )),
             (_, None) => reschedule_appointment(booking, &slot),
@@ -660,7 +684,20 @@ fn reschedule_appointment(booking: &mut BookingRecord, slot: &SlotBody) -> Resul
     booking.start = start;
     booking.end = end;
     booking.timezone = timezone.to_owned();
+    // The old session leaves the calendar and a new one is added.
+    if booking.event_id.is_some() {
+        booking.event_id = Some(new_event_id());
+    }
     Ok(())
+}
+
+fn kind(booking: &BookingRecord) -> Option<ServiceKind> {
+    service(&booking.service_id).map(|s| s.kind)
+}
+
+/// A new calendar event id (Wix's are 36 to 250 characters; these are GUIDs).
+fn new_event_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 #[cfg(test)]

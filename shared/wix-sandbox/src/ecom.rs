@@ -1,9 +1,12 @@
 //! eCommerce orders (wix-api.md §7): search with cursor paging, get, cancel, fulfillments, refundability
 //! and refunds, with Wix's shapes and errors. Amounts are exact decimals and travel as `{"amount": "…"}`.
 //!
-//! The per-payment shape of Get Order Refundability is not fully documented. The sandbox answers
-//! `{"payment": {"paymentId", "monetary": {"amount", "refundedAmount", "maxRefund"}}, "refundable": true}`
-//! (or `"manuallyRefundable"` / `"nonRefundable": {"reason"}`), and the client reads it leniently.
+//! Get Order Refundability answers Wix's `GetOrderRefundabilityResponse` (`@wix/auto_sdk_ecom_order-billing`):
+//! per payment `{"payment": {"paymentId", "paymentMethod", "offlinePayment", "monetary": {"paid",
+//! "refunded", "refundPending", "maxRefund"}}}` with one of `"refundable": true`,
+//! `"manuallyRefundable": {"reason"}` or `"nonRefundable": {"reason"}`; `paymentsSummary.monetary` in
+//! the same four amounts; `shipping: {amount, refundedAmount, availableRefundAmount}` when the order has
+//! shipping charges.
 
 use std::collections::HashMap;
 
@@ -58,6 +61,14 @@ pub(crate) struct PaymentRecord {
 }
 
 impl PaymentRecord {
+    /// What the buyer paid: nothing on the seed's one non-refundable payment, which was never paid.
+    fn paid(&self) -> Decimal {
+        match self.refundability {
+            SeedRefundability::NotRefundable => Decimal::ZERO,
+            _ => self.amount,
+        }
+    }
+
     fn available(&self) -> Decimal {
         match self.refundability {
             SeedRefundability::NotRefundable => Decimal::ZERO,
@@ -644,17 +655,25 @@ async fn get_refundability(
             .order(&order_id)
             .ok_or_else(|| order_not_found(&order_id))?;
         let amount = |d: Decimal| json!({ "amount": two(d) });
+        // `MonetaryPaymentSummary`; nothing is ever pending here.
+        let monetary = |paid: Decimal, refunded: Decimal, max: Decimal| {
+            json!({ "paid": amount(paid), "refunded": amount(refunded),
+                    "refundPending": amount(Decimal::ZERO), "maxRefund": amount(max) })
+        };
         let payments: Vec<Value> = order
             .payments
             .iter()
             .map(|p| {
+                let offline = p.refundability == SeedRefundability::Manual;
                 let mut entry = json!({ "payment": {
-                    "paymentId": p.id, "paymentMethod": "CREDIT_CARD",
-                    "monetary": { "amount": amount(p.amount), "refundedAmount": amount(p.refunded), "maxRefund": amount(p.available()) },
+                    "paymentId": p.id,
+                    "paymentMethod": if offline { "Offline" } else { "CreditCard" },
+                    "offlinePayment": offline,
+                    "monetary": monetary(p.paid(), p.refunded, p.available()),
                 } });
                 match (p.refundability, p.available() > Decimal::ZERO) {
                     (SeedRefundability::NotRefundable, _) => {
-                        entry["nonRefundable"] = json!({ "reason": "PAYMENT_NOT_COMPLETED" })
+                        entry["nonRefundable"] = json!({ "reason": "NOT_PAID" })
                     }
                     (_, false) => entry["nonRefundable"] = json!({ "reason": "ALREADY_REFUNDED" }),
                     (SeedRefundability::Manual, true) => {
@@ -665,7 +684,7 @@ async fn get_refundability(
                 entry
             })
             .collect();
-        let total: Decimal = order.payments.iter().map(|p| p.amount).sum();
+        let paid: Decimal = order.payments.iter().map(PaymentRecord::paid).sum();
         let refunded: Decimal = order.payments.iter().map(|p| p.refunded).sum();
         let available: Decimal = order.payments.iter().map(PaymentRecord::available).sum();
         let lines: Vec<Value> = order
@@ -673,13 +692,21 @@ async fn get_refundability(
             .iter()
             .map(|l| json!({ "lineItemId": l.id, "originalQuantity": l.quantity, "refundedQuantity": 0, "availableRefundQuantity": l.quantity }))
             .collect();
-        Ok(Json(json!({
+        let mut answer = json!({
             "payments": payments,
-            "paymentsSummary": { "total": amount(total), "refunded": amount(refunded), "maxRefund": amount(available) },
+            "paymentsSummary": { "monetary": monetary(paid, refunded, available) },
             "lineItems": lines,
-            "shipping": { "refundedAmount": amount(Decimal::ZERO), "maxRefundAmount": amount(order.shipping) },
             "additionalFees": [],
-        })))
+        });
+        // "Only present if the order includes shipping charges."
+        if order.shipping > Decimal::ZERO {
+            answer["shipping"] = json!({
+                "amount": amount(order.shipping),
+                "refundedAmount": amount(Decimal::ZERO),
+                "availableRefundAmount": amount(order.shipping),
+            });
+        }
+        Ok(Json(answer))
     })
 }
 
@@ -793,7 +820,7 @@ async fn refund_payments(
                 "transactions": transactions,
                 "details": { "items": [], "shippingIncluded": false, "reason": reason },
             },
-            "orderTransactions": { "orderId": order.id, "payments": order.payments.iter().map(|p| json!({ "id": p.id, "amount": { "amount": two(p.amount) }, "refundedAmount": { "amount": two(p.refunded) } })).collect::<Vec<_>>() },
+            "orderTransactions": { "orderId": order.id, "payments": order.payments.iter().map(|p| json!({ "id": p.id, "amount": { "amount": two(p.amount) }, "refundDisabled": false })).collect::<Vec<_>>() },
         });
         order.refunds.push(refund);
         Ok(Json(answer))

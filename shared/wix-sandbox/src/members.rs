@@ -336,8 +336,9 @@ struct MemberQuery {
     filter: Value,
     #[serde(default)]
     paging: Paging,
-    #[serde(default)]
-    sorting: Vec<Sorting>,
+    /// `sort` is what the SDK's query builder sends; `sorting` is the REST type's name for it.
+    #[serde(default, alias = "sorting")]
+    sort: Vec<Sorting>,
 }
 
 #[derive(Deserialize, Default)]
@@ -354,16 +355,18 @@ struct Sorting {
     order: Option<String>,
 }
 
-/// The fields Wix documents as filterable for members, and the operators it takes on them.
+/// The fields Wix filters members on (`MemberQuerySpec` in the SDK, with `_id` as REST's `id`), and the
+/// operators it takes on them. `createdDate` is sortable only: a filter on it is refused.
 const FILTER: Dialect = Dialect::new(&[
     "id",
-    "loginEmail",
-    "contactId",
-    "status",
-    "createdDate",
-    "profile.nickname",
     "contact.firstName",
     "contact.lastName",
+    "contactId",
+    "loginEmail",
+    "privacyStatus",
+    "profile.nickname",
+    "profile.slug",
+    "status",
 ])
 .operators(&[
     "$and",
@@ -409,11 +412,11 @@ async fn query_members(
         ));
     }
     let offset = query.paging.offset.unwrap_or(0);
-    for sort in &query.sorting {
+    for sort in &query.sort {
         let order_ok = matches!(sort.order.as_deref(), None | Some("ASC" | "DESC"));
         if !SORTABLE.contains(&sort.field_name.as_str()) || !order_ok {
             return Err(WixError::validation(
-                "query.sorting",
+                "query.sort",
                 format!("cannot sort by {:.40}", sort.field_name),
             ));
         }
@@ -428,7 +431,7 @@ async fn query_members(
         }
         matched.sort_by(|a, b| {
             query
-                .sorting
+                .sort
                 .iter()
                 .map(|sort| {
                     let ordering = a.field(&sort.field_name).cmp(&b.field(&sort.field_name));

@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::auth;
 use crate::error::WixError;
@@ -47,7 +49,20 @@ pub struct CallRecord {
     pub status: u16,
     /// "admin", "apiKey", "visitor", "member", "none" or "invalid".
     pub auth: String,
+    /// The raw query string, empty when there is none.
+    #[serde(default)]
+    pub query: String,
+    /// The request body when it was JSON; `None` for other bodies (uploads, forms) and no body.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// The answer's body when it was JSON (filled in with the status).
+    #[serde(default)]
+    pub answer: Option<Value>,
 }
+
+/// Bodies are kept whole in the log so a test can compare them with what Wix's SDK sends; a JSON
+/// body past this is not a Wix request (Wix caps them far lower) and is kept as `None`.
+const LOGGED_JSON_MAX: usize = 4 << 20;
 
 /// The next `remaining` requests whose path starts with `path_prefix` (empty: every path) get `effect`.
 #[derive(Debug, Clone)]
@@ -108,7 +123,14 @@ impl ObserveData {
         }
     }
 
-    fn begin(&mut self, method: &str, path: &str, auth: &str) -> Ticket {
+    fn begin(
+        &mut self,
+        method: &str,
+        path: &str,
+        query: &str,
+        body: Option<Value>,
+        auth: &str,
+    ) -> Ticket {
         if path == TOKEN_INFO_PATH {
             self.stats.token_info_calls += 1;
         }
@@ -120,6 +142,9 @@ impl ObserveData {
             path: path.to_owned(),
             status: 0,
             auth: auth.to_owned(),
+            query: query.to_owned(),
+            body,
+            answer: None,
         });
         Ticket {
             generation: self.generation,
@@ -127,11 +152,12 @@ impl ObserveData {
         }
     }
 
-    fn finish(&mut self, ticket: Ticket, status: StatusCode) {
+    fn finish(&mut self, ticket: Ticket, status: StatusCode, answer: Option<Value>) {
         if ticket.generation == self.generation
             && let Some(call) = self.stats.calls.get_mut(ticket.index)
         {
             call.status = status.as_u16();
+            call.answer = answer;
         }
     }
 }
@@ -176,10 +202,33 @@ fn is_control(path: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
+}
+
+/// Reads a JSON body for the log and gives back an equal body to pass on; other bodies pass untouched.
+async fn tap_json(headers: &HeaderMap, body: Body) -> (Option<Value>, Body) {
+    if !is_json(headers) {
+        return (None, body);
+    }
+    match axum::body::to_bytes(body, LOGGED_JSON_MAX).await {
+        Ok(bytes) => (serde_json::from_slice(&bytes).ok(), Body::from(bytes)),
+        // Too long or broken off: the handler meets the same end of body.
+        Err(_) => (None, Body::empty()),
+    }
+}
+
 /// The layer: see the module docs.
 pub(crate) async fn observe(
     State(state): State<SandboxState>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_owned();
@@ -187,9 +236,15 @@ pub(crate) async fn observe(
         next.run(req).await
     } else {
         let method = req.method().as_str().to_owned();
+        let query = req.uri().query().unwrap_or("").to_owned();
+        let (parts, body) = req.into_parts();
+        let (logged_body, body) = tap_json(&parts.headers, body).await;
+        let mut req = Request::from_parts(parts, body);
         let (caller, ticket, injected, loss, latency) = state.with(|w| {
             let caller = auth::classify(w, req.headers());
-            let ticket = w.observe.begin(&method, &path, caller.label());
+            let ticket = w
+                .observe
+                .begin(&method, &path, &query, logged_body, caller.label());
             let injected = take_turn(&mut w.observe.fail_rules, &path);
             let loss = injected
                 .is_none()
@@ -206,7 +261,10 @@ pub(crate) async fn observe(
             Some(status) => WixError::injected(status).into_response(),
             None => next.run(req).await,
         };
-        state.with(|w| w.observe.finish(ticket, response.status()));
+        let (parts, body) = response.into_parts();
+        let (answer, body) = tap_json(&parts.headers, body).await;
+        let response = Response::from_parts(parts, body);
+        state.with(|w| w.observe.finish(ticket, response.status(), answer));
         if let Some(hold) = loss {
             tokio::time::sleep(hold).await;
         }

@@ -53,7 +53,7 @@ pub struct SeedMember {
     pub nickname: &'static str,
     pub status: MemberStatus,
     pub refresh_token: &'static str,
-    /// `createdDate` on the wire; each member joined on a different day, for date filters and sorting.
+    /// `createdDate` on the wire; each member joined on a different day, for sorting.
     pub created_date: &'static str,
 }
 
@@ -152,7 +152,6 @@ pub fn site_properties() -> Value {
             "zip": "1200-195",
             "hint": { "text": "Ring the studio bell", "placement": "BEFORE" },
             "isPhysical": true,
-            "formatted": "Rua das Flores 12, 1200-195 Lisbon, Portugal",
             "coordinates": { "latitude": 38.7107, "longitude": -9.1436 }
         },
         "logo": SITE_LOGO,
@@ -219,7 +218,8 @@ pub const SERVICES: &[SeedService] = &[WHEEL_LESSON, GLAZING_CLASS];
 /// The staff member who gives the wheel lessons (the appointment slots' resource).
 pub const WHEEL_TEACHER_ID: &str = "0933d4ef-f112-490f-91de-5022759fd3be";
 
-/// One session of a class: a class booking can move to another session of its class.
+/// One session of a class (its `id` is the calendar event id Wix calls `eventId`): a class booking can
+/// move to another session of its class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedSession {
     pub id: &'static str,
@@ -248,7 +248,8 @@ pub const SESSIONS: &[SeedSession] = &[GLAZING_SESSION_1, GLAZING_SESSION_2];
 pub const BOOKINGS_TIME_ZONE: &str = "Europe/Lisbon";
 
 /// A booking as seeded. Its contact is a seeded member's contact, or a guest's (`GUEST_CONTACT_ID`).
-/// `session_id` is set for class bookings; dates are UTC; revisions advance by one on every write.
+/// `event_id` is the calendar event booked: a class session, or a confirmed appointment's own event;
+/// dates are UTC; revisions advance by one on every write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedBooking {
     pub id: &'static str,
@@ -256,7 +257,7 @@ pub struct SeedBooking {
     pub first_name: &'static str,
     pub email: &'static str,
     pub service_id: &'static str,
-    pub session_id: Option<&'static str>,
+    pub event_id: Option<&'static str>,
     pub status: &'static str,
     pub start_date: &'static str,
     pub end_date: &'static str,
@@ -274,7 +275,7 @@ pub const MIA_LESSON: SeedBooking = SeedBooking {
     first_name: "Mia",
     email: MEMBER.login_email,
     service_id: WHEEL_LESSON.id,
-    session_id: None,
+    event_id: Some("9f3c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"),
     status: "CONFIRMED",
     start_date: "2027-01-12T10:00:00.000Z",
     end_date: "2027-01-12T11:00:00.000Z",
@@ -288,7 +289,7 @@ pub const MIA_CLASS: SeedBooking = SeedBooking {
     first_name: "Mia",
     email: MEMBER.login_email,
     service_id: GLAZING_CLASS.id,
-    session_id: Some(GLAZING_SESSION_1.id),
+    event_id: Some(GLAZING_SESSION_1.id),
     status: "CONFIRMED",
     start_date: GLAZING_SESSION_1.start_date,
     end_date: GLAZING_SESSION_1.end_date,
@@ -302,7 +303,7 @@ pub const MIA_CANCELED: SeedBooking = SeedBooking {
     first_name: "Mia",
     email: MEMBER.login_email,
     service_id: WHEEL_LESSON.id,
-    session_id: None,
+    event_id: None,
     status: "CANCELED",
     start_date: "2026-12-20T15:00:00.000Z",
     end_date: "2026-12-20T16:00:00.000Z",
@@ -316,7 +317,7 @@ pub const SAM_LESSON: SeedBooking = SeedBooking {
     first_name: "Sam",
     email: SECOND_MEMBER.login_email,
     service_id: WHEEL_LESSON.id,
-    session_id: None,
+    event_id: Some("b2c4d6e8-1a3b-4c5d-9e7f-2a4b6c8d0e1f"),
     status: "CONFIRMED",
     start_date: "2027-01-13T10:00:00.000Z",
     end_date: "2027-01-13T11:00:00.000Z",
@@ -330,7 +331,7 @@ pub const SAM_PENDING: SeedBooking = SeedBooking {
     first_name: "Sam",
     email: SECOND_MEMBER.login_email,
     service_id: GLAZING_CLASS.id,
-    session_id: Some(GLAZING_SESSION_1.id),
+    event_id: Some(GLAZING_SESSION_1.id),
     status: "PENDING",
     start_date: GLAZING_SESSION_1.start_date,
     end_date: GLAZING_SESSION_1.end_date,
@@ -344,7 +345,7 @@ pub const GUEST_LESSON: SeedBooking = SeedBooking {
     first_name: "Lee",
     email: GUEST_EMAIL,
     service_id: WHEEL_LESSON.id,
-    session_id: None,
+    event_id: Some("c7e1a9b3-6d2f-4e8a-b5c1-3d7f9a1b5e2c"),
     status: "CONFIRMED",
     start_date: "2027-01-15T09:00:00.000Z",
     end_date: "2027-01-15T10:00:00.000Z",

@@ -31,7 +31,9 @@ pub fn routes() -> Router<SandboxState> {
     Router::new().route("/site-properties/v4/properties", get(get_properties))
 }
 
-/// `fields.paths` may repeat, so the query is read as pairs rather than a map.
+/// The field mask is `fields`, as the SDK sends it: names joined by commas (`fields=a,b`); a repeated
+/// `fields` is taken too. No mask, or an empty one, means every field ("if omitted, all fields are
+/// returned"). Any other parameter, such as `fields.paths`, is not a mask here and changes nothing.
 async fn get_properties(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -39,8 +41,10 @@ async fn get_properties(
 ) -> Result<Json<Value>, WixError> {
     let paths: Vec<&str> = query
         .iter()
-        .filter(|(key, _)| key == "fields.paths")
-        .map(|(_, value)| value.as_str())
+        .filter(|(key, _)| key == "fields")
+        .flat_map(|(_, value)| value.split(','))
+        .map(str::trim)
+        .filter(|path| !path.is_empty())
         .collect();
     state.with(|w| {
         let site = &w.site;
@@ -51,7 +55,7 @@ async fn get_properties(
             for path in paths {
                 // Field-mask paths are top-level property names; a typo is an error, not silence.
                 let value = site.properties.get(path).ok_or_else(|| {
-                    WixError::validation("fields.paths", format!("unknown field {path:?}"))
+                    WixError::validation("fields", format!("unknown field {path:?}"))
                 })?;
                 selected.insert(path.to_owned(), value.clone());
             }

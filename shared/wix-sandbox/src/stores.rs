@@ -5,7 +5,9 @@
 //! UPPER_CASE, prices as decimal strings, `revision` on every inventory update, 409 when it is stale); V1
 //! about its own (enums lower-case, prices as JSON numbers).
 
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
@@ -271,7 +273,10 @@ pub fn routes() -> Router<SandboxState> {
             "/stores/v3/products-with-inventory",
             post(create_v3_product_with_inventory),
         )
-        .route("/stores/v3/inventory-items/query", post(query_inventory))
+        .route(
+            "/stores/v3/inventory-items/query",
+            get(query_inventory_by_get).post(query_inventory),
+        )
         .route(
             "/stores/v3/inventory-items/{id}",
             patch(update_inventory_item),
@@ -355,6 +360,14 @@ fn quantity(value: &Value, field: &str) -> Result<Option<u32>, WixError> {
     }
 }
 
+/// A V3 inventory quantity: at most 99,999 (`@max 99999` in Wix's `InventoryItem`).
+fn v3_quantity(value: &Value, field: &str) -> Result<Option<u32>, WixError> {
+    match quantity(value, field)? {
+        Some(q) if q > 99_999 => Err(WixError::validation(field, "must be at most 99999")),
+        q => Ok(q),
+    }
+}
+
 /// Checks the common part of a V3 product and stores it; `with_inventory` says which endpoint.
 fn create_v3(world: &mut World, body: &Value, with_inventory: bool) -> Result<Value, WixError> {
     require(world, CatalogVersion::V3)?;
@@ -402,7 +415,7 @@ fn create_v3(world: &mut World, body: &Value, with_inventory: bool) -> Result<Va
         let variant_id = uuid::Uuid::new_v4().to_string();
         match (variant.get("inventoryItem"), with_inventory) {
             (Some(inventory), true) => {
-                let quantity = quantity(inventory, "variant.inventoryItem.quantity")?;
+                let quantity = v3_quantity(inventory, "variant.inventoryItem.quantity")?;
                 let in_stock = flag(inventory, "variant.inventoryItem.inStock", true)?;
                 items.push(InventoryItem {
                     id: uuid::Uuid::new_v4().to_string(),
@@ -503,6 +516,34 @@ fn inventory_json(item: &InventoryItem) -> Value {
 
 const INVENTORY_FILTER_FIELDS: &[&str] = &["id", "productId", "variantId", "trackQuantity"];
 
+/// `GET /stores/v3/inventory-items/query?.r=…`, the SDK's usual form: the request JSON as base64url
+/// (unpadded, as the SDK writes it; padding is taken too) in `.r`; otherwise as [`query_inventory`].
+async fn query_inventory_by_get(
+    admin: AdminAuth,
+    state: State<SandboxState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, WixError> {
+    let body = match params.get(".r") {
+        None => json!({}),
+        Some(r) => decode_r(r)
+            .ok_or_else(|| WixError::validation(".r", "must be the request JSON in base64url"))?,
+    };
+    query_inventory(admin, state, WixJson(body)).await
+}
+
+fn decode_r(r: &str) -> Option<Value> {
+    use base64::Engine;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let bytes = BASE64URL.decode(r).ok()?;
+    serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .filter(Value::is_object)
+}
+
 /// `POST /stores/v3/inventory-items/query` `{query:{filter, cursorPaging}}` → `{inventoryItems, pagingMetadata}`.
 async fn query_inventory(
     _admin: AdminAuth,
@@ -529,7 +570,8 @@ async fn query_inventory(
                 found.push(item.id.clone());
             }
         }
-        let has_next = found.len() > limit;
+        // Wix's `PlatformPagingMetadataV2` has no `hasNext`; this sandbox keeps no inventory cursors (a
+        // page of up to 1000 holds every seeded item).
         found.truncate(limit);
         let items: Vec<Value> = w
             .stores
@@ -550,13 +592,14 @@ async fn query_inventory(
             .extend(racing.into_iter().filter(|id| !found.contains(id)));
         Ok(Json(json!({
             "inventoryItems": items,
-            "pagingMetadata": { "count": items.len(), "cursors": {}, "hasNext": has_next },
+            "pagingMetadata": { "count": items.len(), "cursors": {} },
         })))
     })
 }
 
-/// `PATCH /stores/v3/inventory-items/{id}` `{inventoryItem:{revision, quantity | inStock, trackQuantity}}`
-/// → `{inventoryItem}`; a stale `revision` is 409.
+/// `PATCH /stores/v3/inventory-items/{id}` `{inventoryItem:{revision, quantity | inStock}}` →
+/// `{inventoryItem}`; a stale `revision` is 409. `trackQuantity` is read-only: ignored, as Wix ignores
+/// read-only fields; the one-of (`quantity` or `inStock`) sets the tracking.
 async fn update_inventory_item(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -571,7 +614,7 @@ async fn update_inventory_item(
         .ok_or_else(|| {
             WixError::validation("inventoryItem.revision", "is required (an int64 string)")
         })?;
-    let quantity = quantity(patch, "inventoryItem.quantity")?;
+    let quantity = v3_quantity(patch, "inventoryItem.quantity")?;
     let in_stock = match patch.get("inStock") {
         None | Some(Value::Null) => None,
         Some(_) => Some(flag(patch, "inventoryItem.inStock", true)?),

@@ -482,22 +482,43 @@ async fn site_properties_include_private_owner_fields_and_honour_the_field_mask(
     assert_eq!(full["properties"]["fax"], seed::OWNER_FAX);
     assert_eq!(full["properties"]["locale"]["languageCode"], "en");
 
-    let masked = get(
-        &sb,
-        "/site-properties/v4/properties?fields.paths=siteDisplayName&fields.paths=locale",
-        &[("Authorization", &admin)],
-    )
-    .await;
-    assert_eq!(masked.status, 200);
-    let properties = masked.json()["properties"].as_object().unwrap().clone();
-    let mut keys: Vec<&String> = properties.keys().collect();
-    keys.sort();
-    assert_eq!(keys, ["locale", "siteDisplayName"]);
-    assert_eq!(properties["siteDisplayName"], seed::SITE_DISPLAY_NAME);
+    // The SDK's mask: one `fields`, names joined by commas (URL-encoded or not); repeating it works too.
+    for query in [
+        "fields=siteDisplayName,locale",
+        "fields=siteDisplayName%2Clocale",
+        "fields=siteDisplayName&fields=locale",
+    ] {
+        let masked = get(
+            &sb,
+            &format!("/site-properties/v4/properties?{query}"),
+            &[("Authorization", &admin)],
+        )
+        .await;
+        assert_eq!(masked.status, 200, "{query}");
+        let properties = masked.json()["properties"].as_object().unwrap().clone();
+        let mut keys: Vec<&String> = properties.keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["locale", "siteDisplayName"], "{query}");
+        assert_eq!(properties["siteDisplayName"], seed::SITE_DISPLAY_NAME);
+    }
+    // An empty mask, and parameters that are not the mask, return every field.
+    for query in ["fields=", "fields.paths=siteDisplayName"] {
+        let all = get(
+            &sb,
+            &format!("/site-properties/v4/properties?{query}"),
+            &[("Authorization", &admin)],
+        )
+        .await;
+        assert_eq!(
+            all.json()["properties"]["email"],
+            seed::OWNER_EMAIL,
+            "{query}"
+        );
+    }
 
     let typo = get(
         &sb,
-        "/site-properties/v4/properties?fields.paths=siteName",
+        "/site-properties/v4/properties?fields=siteName",
         &[("Authorization", &admin)],
     )
     .await;
@@ -728,15 +749,24 @@ async fn stats_count_wix_calls_and_reset_restores_the_seed() {
     assert_eq!(stats["mintRejections"], 0);
     assert_eq!(stats["tokenInfoCalls"], 1);
     assert_eq!(stats["elevatedCalls"], 2);
+    let calls = stats["calls"].as_array().unwrap();
+    let summary: Vec<Value> = calls
+        .iter()
+        .map(|c| json!([c["method"], c["path"], c["status"], c["auth"], c["query"]]))
+        .collect();
     assert_eq!(
-        stats["calls"],
-        json!([
-            {"method": "POST", "path": "/oauth2/token", "status": 200, "auth": "none"},
-            {"method": "POST", "path": "/oauth2/token-info", "status": 200, "auth": "none"},
-            {"method": "GET", "path": PROPERTIES, "status": 200, "auth": "admin"},
-            {"method": "GET", "path": "/members/v1/nope", "status": 404, "auth": "admin"}
-        ])
+        summary,
+        [
+            json!(["POST", "/oauth2/token", 200, "none", ""]),
+            json!(["POST", "/oauth2/token-info", 200, "none", ""]),
+            json!(["GET", PROPERTIES, 200, "admin", ""]),
+            json!(["GET", "/members/v1/nope", 404, "admin", "x=1"]),
+        ]
     );
+    // JSON bodies both ways are logged, to compare with what Wix's SDK sends; a GET has none.
+    assert_eq!(calls[1]["body"], json!({ "token": admin }));
+    assert_eq!(calls[1]["answer"]["siteId"], crate::seed::SITE_ID);
+    assert!(calls[2]["body"].is_null() && calls[2]["answer"]["properties"].is_object());
 
     assert_eq!(control(&sb, "/_sandbox/reset", json!({})).await.status, 204);
     let stats = sb.state.stats();
@@ -801,6 +831,34 @@ async fn a_members_query_refuses_unknown_fields_and_operators() {
     .await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json()["metadata"]["total"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_created_date_member_filter_is_refused_and_created_date_sorts() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let auth = [("Authorization", admin.as_str())];
+    let filter =
+        json!({ "query": { "filter": { "createdDate": { "$gte": "2020-01-01T00:00:00Z" } } } });
+    let refused = post_json(&sb, "/members/v1/members/query", &auth, filter).await;
+    assert_eq!(refused.status, 400);
+    let violation = &refused.json()["details"]["validationError"]["fieldViolations"][0];
+    assert_eq!(violation["field"], "query.filter");
+
+    // `sort` as the SDK sends it, `sorting` as the REST type names it.
+    let mut by_date: Vec<&seed::SeedMember> = seed::MEMBERS.iter().collect();
+    by_date.sort_by_key(|m| m.created_date);
+    let newest = by_date.last().unwrap().id;
+    for key in ["sort", "sorting"] {
+        let mut body = json!({ "query": { "paging": { "limit": 1 } } });
+        body["query"][key] = json!([{ "fieldName": "createdDate", "order": "DESC" }]);
+        let reply = post_json(&sb, "/members/v1/members/query", &auth, body).await;
+        assert_eq!(reply.status, 200, "{key}");
+        assert_eq!(reply.json()["members"][0]["id"], newest, "{key}");
+    }
+    let unsortable = json!({ "query": { "sort": [{ "fieldName": "loginEmail" }] } });
+    let reply = post_json(&sb, "/members/v1/members/query", &auth, unsortable).await;
+    assert_eq!(reply.status, 400);
 }
 
 #[tokio::test(flavor = "multi_thread")]

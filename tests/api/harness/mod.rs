@@ -578,6 +578,9 @@ impl Reply {
     }
 }
 
+/// A real 1×1 PNG, as a visitor's file input would hold it.
+pub const TINY_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
+
 /// One part of a `multipart/form-data` body: a field name, an optional `(file name, declared type)`, bytes.
 pub type FormField<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
 

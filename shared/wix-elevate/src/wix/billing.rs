@@ -1,9 +1,10 @@
 //! eCommerce order billing (`ecom/v1/order-billing`, wix-api.md §7): refundability, then refunds, as
 //! Wix takes and answers them. How an amount is split and what a failure means is [`crate::refunds`].
 //!
-//! The per-payment shape of Get Order Refundability is read leniently: an entry is automatically
-//! refundable when it has a `refundable` member (not `false`); what it can still refund is
-//! `payment.monetary.maxRefund.amount`. Manually refundable and non-refundable payments are left out.
+//! Get Order Refundability answers one `PaymentRefundability` per payment (`@wix/auto_sdk_ecom_order-billing`):
+//! a one-of of `refundable: true`, `manuallyRefundable: {reason}` or `nonRefundable: {reason}`, beside
+//! `payment: {paymentId, monetary: {paid, refunded, refundPending, maxRefund}}`, each amount a
+//! `{amount}` decimal string. Only `refundable: true` payments with `maxRefund` left are kept.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -34,31 +35,49 @@ struct RefundabilityAnswer {
     payments: Vec<PaymentEntry>,
 }
 
+/// One `PaymentRefundability`; the manual and non-refundable members are not read.
 #[derive(Deserialize)]
 struct PaymentEntry {
     #[serde(default)]
-    refundable: Option<Value>,
+    refundable: Option<bool>,
     #[serde(default)]
-    payment: Option<Value>,
+    payment: Option<PaymentInfo>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PaymentInfo {
+    payment_id: Option<String>,
+    /// Absent for membership payments, which refund credits, not money.
+    monetary: Option<MonetarySummary>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MonetarySummary {
+    /// `paid - refunded - refundPending`.
+    max_refund: Option<WixPrice>,
+}
+
+#[derive(Deserialize)]
+struct WixPrice {
+    amount: Option<String>,
 }
 
 impl PaymentEntry {
     fn refundable(self) -> Option<RefundablePayment> {
-        if matches!(
-            self.refundable,
-            None | Some(Value::Null | Value::Bool(false))
-        ) {
+        if self.refundable != Some(true) {
             return None;
         }
         let payment = self.payment?;
-        let payment_id = payment.get("paymentId")?.as_str()?;
-        let available = parse_wix_amount(payment.pointer("/monetary/maxRefund/amount")?.as_str()?)?;
-        (!payment_id.is_empty() && payment_id.len() <= 64 && available > Decimal::ZERO).then(|| {
+        let payment_id = payment.payment_id?;
+        let available = parse_wix_amount(payment.monetary?.max_refund?.amount.as_deref()?)?;
+        (!payment_id.is_empty() && payment_id.len() <= 64 && available > Decimal::ZERO).then_some(
             RefundablePayment {
-                payment_id: payment_id.to_owned(),
+                payment_id,
                 available,
-            }
-        })
+            },
+        )
     }
 }
 
@@ -145,16 +164,21 @@ pub(crate) mod tests {
 
     #[test]
     fn only_automatically_refundable_payments_with_money_left_count() {
+        let money = |paid: &str, refunded: &str, max: &str| {
+            json!({ "paid": { "amount": paid }, "refunded": { "amount": refunded },
+                    "refundPending": { "amount": "0.00" }, "maxRefund": { "amount": max } })
+        };
         let answer: RefundabilityAnswer = serde_json::from_value(json!({ "payments": [
-            { "refundable": true, "payment": { "paymentId": "a", "monetary": { "maxRefund": { "amount": "25.00" } } } },
-            { "refundable": {}, "payment": { "paymentId": "b", "monetary": { "maxRefund": { "amount": "5" } } } },
-            { "manuallyRefundable": { "reason": "OFFLINE" }, "payment": { "paymentId": "c", "monetary": { "maxRefund": { "amount": "9.00" } } } },
+            { "refundable": true, "payment": { "paymentId": "a", "paymentMethod": "CreditCard", "monetary": money("40.00", "15.00", "25.00") } },
+            { "refundable": true, "payment": { "paymentId": "b", "monetary": { "maxRefund": { "amount": "5" } } } },
+            { "manuallyRefundable": { "reason": "OFFLINE" }, "payment": { "paymentId": "c", "monetary": money("9.00", "0.00", "9.00") } },
             { "nonRefundable": { "reason": "ALREADY_REFUNDED" }, "payment": { "paymentId": "d" } },
-            { "refundable": false, "payment": { "paymentId": "e", "monetary": { "maxRefund": { "amount": "9.00" } } } },
-            { "refundable": true, "payment": { "paymentId": "f", "monetary": { "maxRefund": { "amount": "0.00" } } } },
+            { "refundable": false, "payment": { "paymentId": "e", "monetary": money("9.00", "0.00", "9.00") } },
+            { "refundable": true, "payment": { "paymentId": "f", "monetary": money("9.00", "9.00", "0.00") } },
             { "refundable": true, "payment": { "paymentId": "g", "monetary": { "maxRefund": { "amount": "-3" } } } },
+            { "refundable": true, "payment": { "paymentId": "h", "membership": { "refundableLineItemIds": [] } } },
             { "refundable": true }
-        ] }))
+        ], "paymentsSummary": { "monetary": money("58.00", "24.00", "34.00") } }))
         .unwrap();
         let refundable: Vec<RefundablePayment> = answer
             .payments

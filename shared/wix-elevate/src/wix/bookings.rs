@@ -1,16 +1,18 @@
 //! Bookings (wix-api.md §8): Writer V2 `confirm`, `cancel`, `reschedule` under
-//! `/bookings/v2/bookings/{id}/…`, and Reader V2 "Query Extended Bookings" (there is no get-by-id: a
-//! booking is read with an id filter).
+//! `/_api/bookings-service/v2/bookings/{id}/…`, and Reader V2 "Query Extended Bookings" (there is no
+//! get-by-id: a booking is read with an id filter).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::filter::Filter;
 use super::{Repeat, Wix, WixError, WixPath};
-use crate::{Cursor, PageLimit, Text, TimeZoneName, Timestamp, WixId};
+use crate::{Cursor, EventId, PageLimit, Text, TimeZoneName, Timestamp, WixId};
 
 const QUERY_PATH: &str = "/_api/bookings-reader/v2/extended-bookings/query";
-const BOOKINGS_PATH: &str = "/bookings/v2/bookings";
+/// The SDK (`@wix/auto_sdk_bookings_bookings`) maps `/v2/bookings` on www.wixapis.com to this prefix
+/// first; the REST docs' `/bookings/v2/bookings` is the same service. We send what the SDK sends.
+const BOOKINGS_PATH: &str = "/_api/bookings-service/v2/bookings";
 
 /// A booking's status, as Wix spells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -65,6 +67,29 @@ pub struct BookedEntity {
     pub title: Option<String>,
     /// Set for appointments and class sessions; course bookings book a whole schedule instead.
     pub slot: Option<Slot>,
+    /// `INDIVIDUAL` (appointment), `GROUP` (class session) or `COURSE`.
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// What was booked, from Wix's `bookedEntity.tags`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookedKind {
+    Appointment,
+    Class,
+    Course,
+}
+
+impl BookedEntity {
+    /// `None` when Wix sent no tag this project knows.
+    pub fn kind(&self) -> Option<BookedKind> {
+        self.tags.iter().find_map(|tag| match tag.as_str() {
+            "INDIVIDUAL" => Some(BookedKind::Appointment),
+            "GROUP" => Some(BookedKind::Class),
+            "COURSE" => Some(BookedKind::Course),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -72,7 +97,9 @@ pub struct BookedEntity {
 pub struct Slot {
     pub service_id: Option<String>,
     pub schedule_id: Option<String>,
-    pub session_id: Option<String>,
+    /// The calendar event booked: a class session, or a confirmed appointment's own event. Wix's
+    /// `sessionId` is deprecated in its favour (removal 2026-03-31) and not read.
+    pub event_id: Option<String>,
     pub start_date: Option<String>,
     pub end_date: Option<String>,
     pub timezone: Option<String>,
@@ -192,6 +219,8 @@ struct ExtendedBooking {
 struct PagingMetadata {
     #[serde(default)]
     cursors: Cursors,
+    /// Not in Wix's `PagingMetadataV2` (the reader sends none): without it, a non-empty next cursor is
+    /// what says more bookings match.
     #[serde(default)]
     has_next: Option<bool>,
 }
@@ -239,20 +268,22 @@ impl SlotTime {
     }
 }
 
-/// Where a booking moves: another session of its class, or a new time for its appointment.
+/// Where a booking moves: another session (calendar event) of its class, or a new time for its
+/// appointment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NewSlot {
-    Session(WixId),
+    Event(EventId),
     Time(SlotTime),
 }
 
 impl NewSlot {
-    /// Wix's `slot`. A new time keeps the booking's service, schedule, resource and location (Wix data,
+    /// Wix's `slot`. A class session is `{eventId}` alone: the SDK says "specify only `slot.eventId`
+    /// instead of the entire slot object" (`slot.sessionId` is deprecated). A new time keeps the booking's service, schedule, resource and location (Wix data,
     /// not the caller's). Dates carry the zone's own offset at that instant, so they mean the same
     /// whether Wix reads the instant or the local time in `timezone`.
     fn to_wix(&self, current: &Slot) -> Value {
         match self {
-            NewSlot::Session(session) => json!({ "sessionId": session }),
+            NewSlot::Event(event) => json!({ "eventId": event }),
             NewSlot::Time(time) => {
                 let mut slot = json!({
                     "serviceId": current.service_id,
@@ -288,6 +319,28 @@ impl BookingChange {
             BookingChange::Cancel => "cancel",
             BookingChange::Reschedule(_) => "reschedule",
         }
+    }
+
+    fn path(&self, id: &WixId) -> WixPath {
+        WixPath::new(BOOKINGS_PATH).id(id).segment(self.action())
+    }
+
+    /// The body, as the SDK sends it: `bookingId` too, though it is in the path.
+    fn to_wix(
+        &self,
+        current: &Booking,
+        revision: &str,
+        notification: &ParticipantNotification,
+    ) -> Value {
+        let mut body = json!({
+            "bookingId": current.id,
+            "revision": revision,
+            "participantNotification": notification,
+        });
+        if let BookingChange::Reschedule(slot) = self {
+            body["slot"] = slot.to_wix(current.slot().unwrap_or(&Slot::default()));
+        }
+        body
     }
 }
 
@@ -333,8 +386,9 @@ impl Wix {
         Ok(page.bookings.into_iter().find(|b| b.id == *id))
     }
 
-    /// `POST /bookings/v2/bookings/{id}/{confirm|cancel|reschedule}` against `current` at `revision`.
-    /// Sent once: a stale revision comes back as 409 and nothing changed.
+    /// `POST /_api/bookings-service/v2/bookings/{id}/{confirm|cancel|reschedule}` against `current` at
+    /// `revision`, with `bookingId` in the body too, as the SDK sends it. Sent once: a stale revision
+    /// comes back as 409 and nothing changed.
     pub async fn change_booking(
         &self,
         current: &Booking,
@@ -342,14 +396,10 @@ impl Wix {
         change: &BookingChange,
         notification: &ParticipantNotification,
     ) -> Result<Booking, WixError> {
-        let mut body = json!({ "revision": revision, "participantNotification": notification });
-        if let BookingChange::Reschedule(slot) = change {
-            body["slot"] = slot.to_wix(current.slot().unwrap_or(&Slot::default()));
-        }
-        let path = WixPath::new(BOOKINGS_PATH)
-            .id(&current.id)
-            .segment(change.action());
-        let envelope: BookingEnvelope = self.post(&path, &body, Repeat::Once).await?;
+        let body = change.to_wix(current, revision, notification);
+        let envelope: BookingEnvelope = self
+            .post(&change.path(&current.id), &body, Repeat::Once)
+            .await?;
         Ok(envelope.booking)
     }
 }
@@ -445,10 +495,10 @@ mod tests {
                 "timezone": "Europe/Paris",
             })
         );
-        let session = id("06ee9e50-1d33-4f52-9f2d-b38fa843812d");
+        let event = EventId::parse("06ee9e50-1d33-4f52-9f2d-b38fa843812d_20270121").unwrap();
         assert_eq!(
-            NewSlot::Session(session).to_wix(&current),
-            json!({ "sessionId": "06ee9e50-1d33-4f52-9f2d-b38fa843812d" })
+            NewSlot::Event(event).to_wix(&current),
+            json!({ "eventId": "06ee9e50-1d33-4f52-9f2d-b38fa843812d_20270121" })
         );
     }
 
@@ -466,5 +516,50 @@ mod tests {
         assert_eq!(booking.contact_id(), None, "an odd contact id owns nothing");
         assert!(booking.slot().is_none());
         assert!(!format!("{booking:?}").contains("mia@example.com"));
+    }
+
+    #[test]
+    fn the_booked_event_and_kind_come_from_event_id_and_tags() {
+        let booking: Booking = serde_json::from_value(json!({
+            "id": "f15106ab-26bd-4ade-a1ff-8be89f792c00",
+            "bookedEntity": { "tags": ["GROUP"], "slot": {
+                "eventId": "350fa406-cd52-4456-b92b-5cf89268e3e3",
+                "sessionId": "deprecated-and-ignored",
+            } },
+        }))
+        .unwrap();
+        assert_eq!(booking.booked_entity.kind(), Some(BookedKind::Class));
+        assert_eq!(
+            booking.slot().unwrap().event_id.as_deref(),
+            Some("350fa406-cd52-4456-b92b-5cf89268e3e3")
+        );
+        let untagged: Booking =
+            serde_json::from_value(json!({ "id": "f15106ab-26bd-4ade-a1ff-8be89f792c00" }))
+                .unwrap();
+        assert_eq!(untagged.booked_entity.kind(), None);
+    }
+
+    #[test]
+    fn a_class_reschedule_goes_to_the_sdks_path_with_only_the_event_id_as_slot() {
+        let current: Booking = serde_json::from_value(json!({
+            "id": "f15106ab-26bd-4ade-a1ff-8be89f792c00",
+            "bookedEntity": { "tags": ["GROUP"], "slot": { "serviceId": "svc", "eventId": "350fa406-cd52-4456-b92b-5cf89268e3e3" } },
+        }))
+        .unwrap();
+        let event = EventId::parse("06ee9e50-1d33-4f52-9f2d-b38fa843812d").unwrap();
+        let change = BookingChange::Reschedule(NewSlot::Event(event));
+        assert_eq!(
+            change.path(&current.id).as_str(),
+            "/_api/bookings-service/v2/bookings/f15106ab-26bd-4ade-a1ff-8be89f792c00/reschedule"
+        );
+        assert_eq!(
+            change.to_wix(&current, "3", &ParticipantNotification::default()),
+            json!({
+                "bookingId": "f15106ab-26bd-4ade-a1ff-8be89f792c00",
+                "revision": "3",
+                "participantNotification": { "notifyParticipants": false },
+                "slot": { "eventId": "06ee9e50-1d33-4f52-9f2d-b38fa843812d" },
+            })
+        );
     }
 }

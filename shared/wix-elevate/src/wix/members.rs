@@ -82,8 +82,9 @@ impl MembersQuery {
             "filter": self.filter.to_json(),
             "paging": { "limit": self.limit.get(), "offset": self.offset },
         });
+        // `sort`, as the SDK's query builder sends it (the REST type names it `sorting`).
         if let Some((field, order)) = self.sort {
-            query["sorting"] = json!([{ "fieldName": field, "order": order }]);
+            query["sort"] = json!([{ "fieldName": field, "order": order }]);
         }
         json!({ "query": query, "fieldsets": ["EXTENDED"] })
     }

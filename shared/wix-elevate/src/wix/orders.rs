@@ -140,8 +140,9 @@ struct SearchAnswer {
 struct SearchMetadata {
     #[serde(default)]
     cursors: Cursors,
+    /// `boolean | null` in Wix's `CursorPagingMetadata`: when absent, a non-empty next cursor decides.
     #[serde(default)]
-    has_next: bool,
+    has_next: Option<bool>,
 }
 
 #[derive(Default, Deserialize)]
@@ -247,7 +248,7 @@ impl Wix {
                 .metadata
                 .cursors
                 .next
-                .filter(|_| answer.metadata.has_next),
+                .filter(|c| answer.metadata.has_next.unwrap_or(true) && !c.is_empty()),
         })
     }
 

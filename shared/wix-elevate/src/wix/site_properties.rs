@@ -59,15 +59,36 @@ const PUBLIC_FIELDS: [&str; 9] = [
     "description",
 ];
 
+/// The mask as the SDK sends it (`@wix/auto_sdk_business-tools_site-properties`): one `fields` parameter,
+/// the names joined by commas, not a repeated `fields.paths`.
+fn field_mask() -> [(&'static str, String); 1] {
+    [("fields", PUBLIC_FIELDS.join(","))]
+}
+
 impl Wix {
     pub async fn site_properties(&self) -> Result<SiteProperties, WixError> {
-        let mask: Vec<(&str, String)> = PUBLIC_FIELDS
-            .iter()
-            .map(|f| ("fields.paths", (*f).to_owned()))
-            .collect();
         let response: GetPropertiesResponse = self
-            .get(&WixPath::new("/site-properties/v4/properties"), &mask)
+            .get(
+                &WixPath::new("/site-properties/v4/properties"),
+                &field_mask(),
+            )
             .await?;
         Ok(response.properties)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_mask_is_one_comma_joined_fields_parameter_without_private_fields() {
+        let [(name, value)] = field_mask();
+        assert_eq!(name, "fields");
+        assert_eq!(
+            value,
+            "siteDisplayName,businessName,address,locale,language,paymentCurrency,timeZone,logo,description"
+        );
+        assert!(!value.contains("email") && !value.contains("phone") && !value.contains("fax"));
     }
 }

@@ -5,6 +5,8 @@
 //! Stores (which may install it later), is asked again on the next call. Callers send one request shape;
 //! this module writes it the way the site's catalog wants it.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use thiserror::Error;
@@ -16,8 +18,9 @@ use crate::WixId;
 use crate::money::{Amount, JsonNumber};
 use crate::values::{Count, Sku, Text, TextBlock};
 
-/// A stock quantity: 0 to 1,000,000 (more is a typo, not stock).
-pub type StockQuantity = Count<0, 1_000_000>;
+/// A stock quantity: 0 to 99,999, the most a Catalog V3 inventory item holds (`@max 99999` in the SDK's
+/// `InventoryItem.quantity`); V1 sites get the same bound.
+pub type StockQuantity = Count<0, 99_999>;
 
 /// Catalog V1's id of the one variant of a product without options.
 pub const V1_DEFAULT_VARIANT: WixId = WixId::nil();
@@ -253,20 +256,23 @@ fn v1_inventory_body(variant: &WixId, stock: Stock) -> Value {
     json!({ "inventoryItem": { "trackQuantity": track, "variants": [level] } })
 }
 
-/// `{inventoryItem:{id, revision, trackQuantity, quantity | inStock}, reason}` for Catalog V3.
+/// `{inventoryItem:{id, revision, quantity | inStock}, reason}` for Catalog V3. The tracking method is
+/// the one-of itself: `quantity` tracks, `inStock` does not; `trackQuantity` is read-only there.
 fn v3_inventory_body(item: &WixId, revision: &str, stock: Stock) -> Value {
     let mut patch = json!({ "id": item, "revision": revision });
     match stock {
-        Stock::Quantity(quantity) => {
-            patch["trackQuantity"] = json!(true);
-            patch["quantity"] = json!(quantity);
-        }
-        Stock::InStock(in_stock) => {
-            patch["trackQuantity"] = json!(false);
-            patch["inStock"] = json!(in_stock);
-        }
+        Stock::Quantity(quantity) => patch["quantity"] = json!(quantity),
+        Stock::InStock(in_stock) => patch["inStock"] = json!(in_stock),
     }
     json!({ "inventoryItem": patch, "reason": "MANUAL" })
+}
+
+/// `GET /stores/v3/inventory-items/query?.r=…`: the SDK's form of Query Inventory Items, the request
+/// JSON as unpadded base64url in `.r` (it falls back to POST only past 4000 characters).
+fn v3_inventory_query(filter: &Filter) -> [(&'static str, String); 1] {
+    let request =
+        json!({ "query": { "filter": filter.to_json(), "cursorPaging": { "limit": 100 } } });
+    [(".r", URL_SAFE_NO_PAD.encode(request.to_string()))]
 }
 
 impl Wix {
@@ -378,13 +384,10 @@ impl Wix {
         if let Some(variant) = &update.variant_id {
             filter = filter.and(Filter::new().eq("variantId", variant));
         }
-        let query =
-            json!({ "query": { "filter": filter.to_json(), "cursorPaging": { "limit": 100 } } });
         let page: InventoryPage = self
-            .post(
+            .get(
                 &WixPath::new("/stores/v3/inventory-items/query"),
-                &query,
-                Repeat::Safe,
+                &v3_inventory_query(&filter),
             )
             .await?;
         let item = match page.inventory_items.as_slice() {
@@ -436,8 +439,32 @@ mod tests {
         );
         assert_eq!(
             v3_inventory_body(&variant, "4", five),
-            json!({ "inventoryItem": { "id": variant, "revision": "4", "trackQuantity": true, "quantity": 5 }, "reason": "MANUAL" })
+            json!({ "inventoryItem": { "id": variant, "revision": "4", "quantity": 5 }, "reason": "MANUAL" })
         );
+        assert_eq!(
+            v3_inventory_body(&variant, "4", Stock::InStock(true)),
+            json!({ "inventoryItem": { "id": variant, "revision": "4", "inStock": true }, "reason": "MANUAL" })
+        );
+    }
+
+    #[test]
+    fn the_v3_inventory_query_is_base64url_json_in_dot_r() {
+        let product = WixId::parse("921768ac-7bfe-4ecc-aa44-ac5757a4aa4e").unwrap();
+        let [(name, value)] = v3_inventory_query(&Filter::new().eq("productId", product));
+        assert_eq!(name, ".r");
+        assert!(!value.contains(['+', '/', '=']), "{value}");
+        let decoded: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(value).unwrap()).unwrap();
+        assert_eq!(
+            decoded,
+            json!({ "query": { "filter": { "productId": { "$eq": product } }, "cursorPaging": { "limit": 100 } } })
+        );
+    }
+
+    #[test]
+    fn stock_quantities_stop_at_v3s_99999() {
+        assert!(StockQuantity::parse(99_999).is_ok());
+        assert!(StockQuantity::parse(100_000).is_err());
     }
 
     #[test]

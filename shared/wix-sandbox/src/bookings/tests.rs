@@ -19,7 +19,7 @@ async fn write(
     action: &str,
     body: Value,
 ) -> Reply {
-    let path = format!("/bookings/v2/bookings/{}/{action}", booking.id);
+    let path = format!("/_api/bookings-service/v2/bookings/{}/{action}", booking.id);
     post_json(sb, &path, &[("Authorization", token)], body).await
 }
 
@@ -52,7 +52,7 @@ async fn the_reader_filters_on_documented_fields_and_returns_wix_shapes() {
     let mut expected: Vec<&str> = seed::BOOKINGS.iter().map(|b| b.id).collect();
     expected.sort();
     assert_eq!(ids(&all), expected, "default sort is id ASC");
-    assert_eq!(body["pagingMetadata"]["hasNext"], false);
+    assert_eq!(body["pagingMetadata"], json!({ "count": 6, "cursors": {} }));
     let first = &body["extendedBookings"][0];
     assert_eq!(first["booking"]["revision"], "4", "revisions are strings");
     assert_eq!(
@@ -137,9 +137,10 @@ async fn the_reader_sorts_and_pages_with_cursors_up_to_100() {
     let mut seen = ids(&first);
     assert_eq!(seen[0], seed::GUEST_LESSON.id, "latest start first");
     let meta = &first.json()["pagingMetadata"];
-    assert_eq!(
-        (meta["count"].clone(), meta["hasNext"].clone()),
-        (json!(4), json!(true))
+    assert_eq!(meta["count"], 4);
+    assert!(
+        meta.get("hasNext").is_none(),
+        "Wix's PagingMetadataV2 has no hasNext: {meta}"
     );
     let cursor = meta["cursors"]["next"].as_str().unwrap().to_owned();
 
@@ -157,7 +158,11 @@ async fn the_reader_sorts_and_pages_with_cursors_up_to_100() {
     )
     .await;
     seen.extend(ids(&second));
-    assert_eq!(second.json()["pagingMetadata"]["hasNext"], false);
+    assert_eq!(
+        second.json()["pagingMetadata"],
+        json!({ "count": 2, "cursors": {} }),
+        "the last page has no next cursor"
+    );
     assert_eq!(seen.len(), seed::BOOKINGS.len());
     assert_eq!(
         seen.last().unwrap(),
@@ -293,12 +298,14 @@ async fn reschedule_moves_a_class_to_another_session_and_an_appointment_to_a_new
         &admin,
         &seed::MIA_CLASS,
         "reschedule",
-        json!({ "revision": "1", "slot": { "sessionId": seed::GLAZING_SESSION_2.id } }),
+        json!({ "revision": "1", "slot": { "eventId": seed::GLAZING_SESSION_2.id } }),
     )
     .await;
     assert_eq!(moved.status, 200);
+    let slot = &moved.json()["booking"]["bookedEntity"]["slot"];
+    assert_eq!(slot["eventId"], seed::GLAZING_SESSION_2.id);
     let now = sb.state.booking(seed::MIA_CLASS.id).unwrap();
-    assert_eq!(now.session_id.as_deref(), Some(seed::GLAZING_SESSION_2.id));
+    assert_eq!(now.event_id.as_deref(), Some(seed::GLAZING_SESSION_2.id));
     assert_eq!(now.start_date, "2027-01-21T18:00:00Z");
 
     let slot = |start: &str, end: &str| {
@@ -315,8 +322,7 @@ async fn reschedule_moves_a_class_to_another_session_and_an_appointment_to_a_new
     )
     .await;
     assert_eq!(backwards.status, 400);
-    let to_session =
-        json!({ "revision": "2", "slot": { "sessionId": seed::GLAZING_SESSION_2.id } });
+    let to_session = json!({ "revision": "2", "slot": { "eventId": seed::GLAZING_SESSION_2.id } });
     assert_eq!(
         write(&sb, &admin, &seed::MIA_LESSON, "reschedule", to_session)
             .await
@@ -353,6 +359,78 @@ async fn reschedule_moves_a_class_to_another_session_and_an_appointment_to_a_new
             3
         )
     );
+    assert_ne!(
+        now.event_id.as_deref(),
+        seed::MIA_LESSON.event_id,
+        "a moved appointment is a new calendar event"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn booked_slots_carry_event_id_and_never_the_deprecated_session_id() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let all = query(&sb, &admin, json!({})).await.json();
+    for item in all["extendedBookings"].as_array().unwrap() {
+        let booking = &item["booking"];
+        let seeded = seed::BOOKINGS
+            .iter()
+            .find(|b| booking["id"] == b.id)
+            .unwrap();
+        let slot = &booking["bookedEntity"]["slot"];
+        assert!(slot.get("sessionId").is_none(), "{slot}");
+        assert_eq!(slot["eventId"].as_str(), seeded.event_id, "{slot}");
+    }
+    let class = sb.state.booking(seed::MIA_CLASS.id).unwrap();
+    assert_eq!(class.event_id.as_deref(), Some(seed::GLAZING_SESSION_1.id));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_moves_by_event_id_which_wins_over_the_deprecated_session_id() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    // V2Slot: "if both sessionId and eventId are provided, the sessionId will be based on the eventId".
+    let both = json!({ "revision": "1", "slot": {
+        "eventId": seed::GLAZING_SESSION_2.id, "sessionId": seed::GLAZING_SESSION_1.id } });
+    let moved = write(&sb, &admin, &seed::MIA_CLASS, "reschedule", both).await;
+    assert_eq!(moved.status, 200);
+    let now = sb.state.booking(seed::MIA_CLASS.id).unwrap();
+    assert_eq!(now.event_id.as_deref(), Some(seed::GLAZING_SESSION_2.id));
+
+    let unknown = json!({ "revision": "2", "slot": { "eventId": seed::GLAZING_SESSION_2.id.replace('0', "1") } });
+    let reply = write(&sb, &admin, &seed::MIA_CLASS, "reschedule", unknown).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.json()["details"]["validationError"]["fieldViolations"][0]["field"],
+        "slot.eventId"
+    );
+
+    // The deprecated field is still taken alone, as V2Slot still has it.
+    let old = json!({ "revision": "2", "slot": { "sessionId": seed::GLAZING_SESSION_1.id } });
+    assert_eq!(
+        write(&sb, &admin, &seed::MIA_CLASS, "reschedule", old)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn writes_answer_under_both_wix_prefixes() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let auth = [("Authorization", admin.as_str())];
+    for (prefix, revision) in [
+        ("/_api/bookings-service/v2/bookings", "1"),
+        ("/bookings/v2/bookings", "2"),
+    ] {
+        let path = format!("{prefix}/{}/reschedule", seed::MIA_CLASS.id);
+        let body =
+            json!({ "revision": revision, "slot": { "eventId": seed::GLAZING_SESSION_2.id } });
+        let reply = post_json(&sb, &path, &auth, body).await;
+        assert_eq!(reply.status, 200, "{prefix}");
+    }
+    assert_eq!(sb.state.booking(seed::MIA_CLASS.id).unwrap().revision, 3);
 }
 
 #[tokio::test(flavor = "multi_thread")]

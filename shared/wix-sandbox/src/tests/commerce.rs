@@ -391,3 +391,122 @@ async fn refunds_stay_within_what_is_refundable_and_update_the_payment_status() 
     .await;
     assert_eq!(again.status, 428);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_v3_inventory_query_also_comes_as_get_with_base64url_json_in_dot_r() {
+    use base64::Engine;
+    use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let request = json!({ "query": { "filter": { "productId": { "$eq": seed::V3_MUG_PRODUCT } }, "cursorPaging": { "limit": 100 } } });
+    // The SDK strips the padding; a padded value is taken too.
+    for engine in [URL_SAFE_NO_PAD, URL_SAFE] {
+        let r = engine.encode(request.to_string());
+        let path = format!("/stores/v3/inventory-items/query?.r={r}");
+        let reply = get(&sb, &path, &[("Authorization", &admin)]).await;
+        assert_eq!(
+            reply.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let page = reply.json();
+        assert_eq!(
+            page["pagingMetadata"],
+            json!({ "count": 1, "cursors": {} }),
+            "no hasNext in Wix's PlatformPagingMetadataV2"
+        );
+        let items = page["inventoryItems"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0]["id"], seed::V3_MUG_INVENTORY_ITEM);
+    }
+    let bad = get(
+        &sb,
+        "/stores/v3/inventory-items/query?.r=not%20base64",
+        &[("Authorization", &admin)],
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    let unknown_field =
+        URL_SAFE_NO_PAD.encode(json!({ "query": { "filter": { "sku": "x" } } }).to_string());
+    let refused = get(
+        &sb,
+        &format!("/stores/v3/inventory-items/query?.r={unknown_field}"),
+        &[("Authorization", &admin)],
+    )
+    .await;
+    assert_eq!(
+        refused.status, 400,
+        "the decoded query is checked like a POSTed one"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn v3_inventory_quantities_stop_at_99999() {
+    let sb = spawn().await;
+    let path = format!("/stores/v3/inventory-items/{}", seed::V3_MUG_INVENTORY_ITEM);
+    let revision = sb
+        .state
+        .stock(seed::V3_MUG_PRODUCT, seed::V3_MUG_VARIANT)
+        .unwrap()
+        .revision
+        .unwrap()
+        .to_string();
+    let too_many = json!({ "inventoryItem": { "revision": revision, "quantity": 100_000 } });
+    assert_eq!(admin_patch(&sb, &path, too_many).await.status, 400);
+    let most = json!({ "inventoryItem": { "revision": revision, "quantity": 99_999 } });
+    assert_eq!(admin_patch(&sb, &path, most).await.status, 200);
+    let created = admin_post(
+        &sb,
+        "/stores/v3/products-with-inventory",
+        v3_product(Some(json!({ "quantity": 100_000 }))),
+    )
+    .await;
+    assert_eq!(created.status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refundability_answers_in_wix_order_billing_shapes() {
+    let sb = spawn().await;
+    let part = admin_post(
+        &sb,
+        "/ecom/v1/order-billing/get-order-refundability",
+        json!({ "orderId": seed::ORDER_MIA_PART_REFUNDED }),
+    )
+    .await
+    .json();
+    let money = |paid: &str, refunded: &str, max: &str| {
+        json!({ "paid": { "amount": paid }, "refunded": { "amount": refunded },
+                "refundPending": { "amount": "0.00" }, "maxRefund": { "amount": max } })
+    };
+    let payment = &part["payments"][0];
+    assert_eq!(
+        payment["payment"]["monetary"],
+        money("40.00", "15.00", "25.00")
+    );
+    assert_eq!(payment["payment"]["paymentMethod"], "CreditCard");
+    assert_eq!(
+        part["paymentsSummary"],
+        json!({ "monetary": money("40.00", "15.00", "25.00") })
+    );
+    assert_eq!(
+        part["shipping"],
+        json!({ "amount": { "amount": "5.00" }, "refundedAmount": { "amount": "0.00" }, "availableRefundAmount": { "amount": "5.00" } })
+    );
+
+    let unpaid = admin_post(
+        &sb,
+        "/ecom/v1/order-billing/get-order-refundability",
+        json!({ "orderId": seed::ORDER_GUEST_UNPAID }),
+    )
+    .await
+    .json();
+    let payment = &unpaid["payments"][0];
+    // One of Wix's NonRefundableReason values.
+    assert_eq!(payment["nonRefundable"]["reason"], "NOT_PAID");
+    assert!(payment.get("refundable").is_none());
+    assert_eq!(
+        payment["payment"]["monetary"],
+        money("0.00", "0.00", "0.00")
+    );
+}
