@@ -410,3 +410,28 @@ async fn a_created_date_member_filter_is_refused_as_wix_refuses_it() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_refused_and_creates_nobody() {
+    let stack = Stack::start().await;
+    let admin = stack.member_token(&seed::ADMIN).await;
+    // serde would read the array as create-member's fields in order.
+    for body in [
+        json!(["lee@example.com", "Lee", "Park", [], "leep"]),
+        json!([]),
+        json!("text"),
+    ] {
+        let reply = stack.post("create-member", Some(&admin), &body).await;
+        let problem = reply.problem(400);
+        assert!(
+            problem["detail"].as_str().unwrap().contains("JSON object"),
+            "{problem}"
+        );
+    }
+    assert_eq!(stack.sandbox.state.members().len(), seed::MEMBERS.len());
+    assert_eq!(
+        stack.calls_to("/members/"),
+        0,
+        "nothing reached Wix's members API"
+    );
+}

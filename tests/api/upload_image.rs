@@ -337,3 +337,39 @@ async fn an_upload_flood_over_several_instances_stops_at_the_budget() {
         "several processes served: {instances:?}"
     );
 }
+
+#[tokio::test]
+async fn a_title_that_displays_other_than_it_reads_is_refused_and_nothing_is_stored() {
+    let stack = Stack::start().await;
+    let visitor = stack.visitor_token().await;
+    for (field, spoof) in [
+        ("title", "photo\u{202E}gpj.exe"),
+        ("uploaderName", "Ru\u{200B}i"),
+    ] {
+        let (content_type, body) = multipart_form(&[
+            ("file", Some(("photo.png", "image/png")), &png(64)),
+            (field, None, spoof.as_bytes()),
+            (
+                if field == "title" {
+                    "uploaderName"
+                } else {
+                    "title"
+                },
+                None,
+                b"Rui",
+            ),
+        ]);
+        let reply = stack
+            .post_body(FUNCTION, Some(&visitor), &content_type, body)
+            .await;
+        let problem = reply.problem(400);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("invisible or direction-changing"),
+            "{problem}"
+        );
+    }
+    assert_nothing_stored(&stack);
+}

@@ -8,16 +8,12 @@ use quick_cache::sync::Cache;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::CallerCacheAges;
 use crate::wix::{WixError, backoff, read_capped, transport_error};
 use crate::{ApiError, Config, WixId};
 
 /// Verified identities held at once; beyond this the least recently used are dropped.
 const CACHE_CAPACITY: usize = 10_000;
-/// A positive answer is reused for at most this long (and never past the token's own expiry), so a
-/// logged-out member's token stops working soon without a call per request...
-const MAX_CACHE_AGE: Duration = Duration::from_secs(300);
-/// ...and an admin's sooner: their token opens the most.
-const MAX_ADMIN_CACHE_AGE: Duration = Duration::from_secs(60);
 /// A refused token is refused again from memory for this long (a token does not become valid later).
 const REJECTED_CACHE_AGE: Duration = Duration::from_secs(300);
 /// One token-info attempt; with one retry this bounds how long a caller check can take.
@@ -78,6 +74,9 @@ pub struct CallerVerifier {
     /// Tokens Wix refused, by the same hash, with why and until when: a flood of one junk token costs one
     /// token-info call per instance.
     rejected: Cache<[u8; 32], (SystemTime, &'static str)>,
+    /// Whether the IAM part of the request context is AWS's word (an `AWS_IAM` URL) or the invoker's.
+    iam_url: bool,
+    cache_ages: CallerCacheAges,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +99,8 @@ impl CallerVerifier {
             client_id: config.client_id.clone(),
             site_id: config.site_id.clone(),
             admin_member_ids: config.admin_member_ids.clone(),
+            iam_url: config.iam_url,
+            cache_ages: config.caller_cache,
             verified: Cache::new(CACHE_CAPACITY),
             rejected: Cache::new(CACHE_CAPACITY),
         }
@@ -107,7 +108,7 @@ impl CallerVerifier {
 
     /// Identify the caller of `request`: an IAM principal from the request context, else the bearer token.
     pub async fn verify(&self, request: &lambda_http::Request) -> Result<Caller, ApiError> {
-        if let Some(principal_arn) = iam_principal(request) {
+        if let Some(principal_arn) = iam_principal(request).filter(|_| self.iam_url) {
             return Ok(Caller {
                 subject: Subject::Iam { principal_arn },
             });
@@ -154,9 +155,9 @@ impl CallerVerifier {
         })?;
         let max_age = match &subject {
             Subject::Member { member_id } if self.admin_member_ids.contains(member_id) => {
-                MAX_ADMIN_CACHE_AGE
+                self.cache_ages.admin
             }
-            _ => MAX_CACHE_AGE,
+            _ => self.cache_ages.caller,
         };
         let valid_until = expires_at.min(now + max_age);
         self.verified.insert(
@@ -326,7 +327,8 @@ fn bearer_token(headers: &http::HeaderMap) -> Result<&str, ApiError> {
     }
 }
 
-/// The IAM principal AWS verified, present only when the function URL's auth type is `AWS_IAM`.
+/// The IAM principal in the request context. AWS verified it only when the function URL's auth type
+/// is `AWS_IAM`; elsewhere whoever invoked the function wrote it ([`CallerVerifier::verify`] checks).
 fn iam_principal(request: &lambda_http::Request) -> Option<String> {
     crate::context::function_url_context(request)?
         .authorizer

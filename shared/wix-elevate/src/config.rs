@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use thiserror::Error;
 
@@ -25,6 +26,26 @@ pub struct Config {
     /// The DynamoDB table every instance shares idempotency records and budgets in (`STATE_TABLE`); see
     /// [`crate::state`].
     pub state_table: Option<String>,
+    /// Whether this function's URL is `AWS_IAM` (`FUNCTION_URL_AUTH`, set by the template): only then
+    /// does AWS put a verified IAM principal in the event. On a `NONE` URL the IAM part of the request
+    /// context is ignored, since anyone allowed `lambda:InvokeFunction` can invoke the function with an
+    /// event they wrote.
+    pub iam_url: bool,
+    /// How long a verified caller is trusted without asking Wix again; see [`CallerCacheAges`].
+    pub caller_cache: CallerCacheAges,
+    /// The hosts an upload URL from Wix may name (`WIX_UPLOAD_HOSTS`, comma-separated DNS names, default
+    /// `upload.wixmp.com`); see [`crate::wix::Wix::put_to_upload_url`].
+    pub upload_hosts: Vec<String>,
+}
+
+/// The longest a verified token is reused per warm instance (never past the token's own expiry): the
+/// window in which a blocked, deleted or logged-out member's token still works. Configurable down only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallerCacheAges {
+    /// Visitors and members (`CALLER_CACHE_SECONDS`, 0–300, default 300).
+    pub caller: Duration,
+    /// Admin members, whose tokens open the most (`ADMIN_CACHE_SECONDS`, 0–60, default 60).
+    pub admin: Duration,
 }
 
 /// Requests per minute allowed per key in one instance (0 = no limit). Bursts up to the same number.
@@ -114,6 +135,39 @@ impl Config {
             failed_auth_per_source: per_minute("FAILED_AUTH_PER_MINUTE", 30)?,
         };
         let state_table = get("STATE_TABLE").map(parse_table_name).transpose()?;
+        let iam_url = match get("FUNCTION_URL_AUTH").as_deref() {
+            None | Some("NONE") => false,
+            Some("AWS_IAM") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    var: "FUNCTION_URL_AUTH",
+                    problem: format!("{other:.20} is neither NONE nor AWS_IAM"),
+                });
+            }
+        };
+        let seconds = |var: &'static str, max: u64| -> Result<Duration, ConfigError> {
+            let Some(v) = get(var) else {
+                return Ok(Duration::from_secs(max));
+            };
+            match v.parse::<u64>() {
+                Ok(n) if n <= max => Ok(Duration::from_secs(n)),
+                _ => Err(ConfigError::Invalid {
+                    var,
+                    problem: format!("{v:.20} is not a whole number of seconds from 0 to {max}"),
+                }),
+            }
+        };
+        let upload_hosts = match list("WIX_UPLOAD_HOSTS") {
+            hosts if hosts.is_empty() => vec![crate::wix::WIX_UPLOAD_HOST.to_owned()],
+            hosts => hosts
+                .into_iter()
+                .map(|host| parse_upload_host(&host))
+                .collect::<Result<_, _>>()?,
+        };
+        let caller_cache = CallerCacheAges {
+            caller: seconds("CALLER_CACHE_SECONDS", 300)?,
+            admin: seconds("ADMIN_CACHE_SECONDS", 60)?,
+        };
         Ok(Config {
             client_id,
             site_id: get("WIX_SITE_ID"),
@@ -123,6 +177,32 @@ impl Config {
             api_base,
             limits,
             state_table,
+            iam_url,
+            caller_cache,
+            upload_hosts,
+        })
+    }
+}
+
+/// An upload host: a lowercase DNS name of at least two labels (no address, port, path or loopback name).
+fn parse_upload_host(host: &str) -> Result<String, ConfigError> {
+    let labels_ok = host.split('.').count() >= 2
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    let is_address = host.parse::<IpAddr>().is_ok();
+    if labels_ok && !is_address && !is_loopback_host(host) && host.len() <= 253 {
+        Ok(host.to_owned())
+    } else {
+        Err(ConfigError::Invalid {
+            var: "WIX_UPLOAD_HOSTS",
+            problem: format!("{host:.80} is not a host name like upload.wixmp.com"),
         })
     }
 }
@@ -313,6 +393,83 @@ mod tests {
         assert!(c.allowed_origins.contains("https://shop.example.com"));
         assert!(c.allowed_origins.contains("http://127.0.0.1:8080"));
         assert_eq!(c.site_id, None);
+    }
+
+    #[test]
+    fn the_caller_cache_ages_can_be_shortened_but_not_lengthened() {
+        let defaults = config(&[("WIX_CLIENT_ID", "client")]).unwrap();
+        assert_eq!(
+            defaults.caller_cache,
+            CallerCacheAges {
+                caller: Duration::from_secs(300),
+                admin: Duration::from_secs(60)
+            }
+        );
+        let shorter = config(&[
+            ("WIX_CLIENT_ID", "client"),
+            ("CALLER_CACHE_SECONDS", "30"),
+            ("ADMIN_CACHE_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(
+            shorter.caller_cache,
+            CallerCacheAges {
+                caller: Duration::from_secs(30),
+                admin: Duration::ZERO
+            }
+        );
+        for (var, bad) in [
+            ("CALLER_CACHE_SECONDS", "301"),
+            ("ADMIN_CACHE_SECONDS", "61"),
+            ("ADMIN_CACHE_SECONDS", "-1"),
+            ("CALLER_CACHE_SECONDS", "5m"),
+        ] {
+            let err = config(&[("WIX_CLIENT_ID", "client"), (var, bad)]).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::Invalid { var: v, .. } if v == var),
+                "{var}={bad}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn upload_hosts_are_plain_dns_names() {
+        let hosts = |v: &str| {
+            config(&[("WIX_CLIENT_ID", "client"), ("WIX_UPLOAD_HOSTS", v)]).map(|c| c.upload_hosts)
+        };
+        assert_eq!(hosts("").unwrap(), ["upload.wixmp.com"]);
+        assert_eq!(
+            hosts("a.example.com, upload.wixmp.com").unwrap(),
+            ["a.example.com", "upload.wixmp.com"]
+        );
+        for bad in [
+            "10.0.0.1",
+            "localhost",
+            "localhost.",
+            "host:443",
+            "UPPER.example.com",
+            "https://a.example.com",
+            "intranet",
+            "a..b",
+        ] {
+            assert!(hosts(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_an_aws_iam_url_trusts_the_iam_context() {
+        let url = |auth: Option<&str>| {
+            let mut vars = vec![("WIX_CLIENT_ID", "client")];
+            vars.extend(auth.map(|a| ("FUNCTION_URL_AUTH", a)));
+            config(&vars).map(|c| c.iam_url)
+        };
+        assert_eq!(url(None), Ok(false), "unset: as a NONE URL");
+        assert_eq!(url(Some("NONE")), Ok(false));
+        assert_eq!(url(Some("AWS_IAM")), Ok(true));
+        assert!(
+            url(Some("aws_iam")).is_err(),
+            "a typo is an error, not a NONE URL"
+        );
     }
 
     #[test]

@@ -38,6 +38,16 @@ impl<T: DeserializeOwned + Send> Input for Json<T> {
     const MEDIA_TYPE: Option<&'static str> = Some("application/json");
     fn parse(parts: &RequestParts<'_>, body: &[u8]) -> Result<Self, ApiError> {
         reject_query(parts)?;
+        // serde's derived structs also take a JSON array as positional fields (`["a@b.com","A"]` would
+        // be a member); every body is an object, as the OpenAPI says.
+        let first = body
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if first != Some(&b'{') {
+            return Err(ApiError::bad_request(
+                "the request body must be a JSON object",
+            ));
+        }
         serde_json::from_slice(body)
             .map(Json)
             .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
@@ -230,6 +240,29 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_json_object_is_refused_before_it_is_parsed() {
+        let headers = http::HeaderMap::new();
+        let id = "3f2a6c1e-8d4b-4e57-9a3c-2b1d0e9f8a76";
+        // The same fields as an array: serde alone would take it.
+        let positional = format!(r#"["{id}"]"#);
+        assert!(
+            serde_json::from_str::<Body>(&positional).is_ok(),
+            "the hole this closes"
+        );
+        for bad in [positional.as_str(), "[]", "\"text\"", "42", "null", ""] {
+            let err = Json::<Body>::parse(&parts(&headers, ""), bad.as_bytes())
+                .err()
+                .expect("rejected");
+            assert!(
+                matches!(&err, ApiError::BadRequest(m) if m.contains("JSON object")),
+                "{bad:?}: {err:?}"
+            );
+        }
+        let spaced = format!(" \n\t{{\"id\":\"{id}\"}}");
+        assert!(Json::<Body>::parse(&parts(&headers, ""), spaced.as_bytes()).is_ok());
     }
 
     #[test]

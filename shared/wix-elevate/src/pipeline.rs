@@ -156,7 +156,10 @@ impl Ready {
             Err(_) => tracing::warn!("minting at cold start took too long; retrying on demand"),
         }
         let verifier = CallerVerifier::new(http.clone(), &config);
-        let wix = Arc::new(WixClient::new(http, &config.api_base, Arc::new(auth)));
+        let wix = Arc::new(
+            WixClient::new(http, &config.api_base, Arc::new(auth))
+                .with_upload_hosts(config.upload_hosts.clone()),
+        );
         let admission = Admission::new(&config);
         Ok(Ready {
             config,

@@ -221,8 +221,28 @@ async fn an_admin_is_cached_for_a_shorter_time_than_a_member() {
     let member = sandbox_token(&sandbox, seed::MEMBER.refresh_token).await;
     verifier.verify_token(&admin).await.unwrap();
     verifier.verify_token(&member).await.unwrap();
-    assert!(cached_for(&admin) <= MAX_ADMIN_CACHE_AGE);
-    assert!(cached_for(&member) > MAX_ADMIN_CACHE_AGE && cached_for(&member) <= MAX_CACHE_AGE);
+    let ages = config.caller_cache;
+    assert!(cached_for(&admin) <= ages.admin);
+    assert!(cached_for(&member) > ages.admin && cached_for(&member) <= ages.caller);
+}
+
+#[tokio::test]
+async fn a_zero_cache_age_asks_wix_about_every_request() {
+    // The revocation window shortened to nothing: a blocked member's next request fails.
+    let sandbox = Sandbox::spawn(0).await.unwrap();
+    let mut config = config(&sandbox.base_url);
+    config.site_id = Some(seed::SITE_ID.into());
+    config.caller_cache.caller = Duration::ZERO;
+    let verifier = CallerVerifier::new(wix_auth::wix_http_client().unwrap(), &config);
+    let member = sandbox_token(&sandbox, seed::MEMBER.refresh_token).await;
+    verifier.verify_token(&member).await.unwrap();
+    verifier.verify_token(&member).await.unwrap();
+    assert_eq!(sandbox.state.stats().token_info_calls, 2);
+    assert!(sandbox.state.deactivate_token(&member));
+    assert!(matches!(
+        verifier.verify_token(&member).await,
+        Err(ApiError::Unauthenticated(_))
+    ));
 }
 
 #[tokio::test]

@@ -335,7 +335,7 @@ async fn a_visitor_cannot_call_an_admin_function() {
 
 #[tokio::test]
 async fn an_admin_member_and_a_listed_iam_principal_may_call_an_admin_function() {
-    let h = harness().await;
+    let h = harness_with(&[("FUNCTION_URL_AUTH", "AWS_IAM")]).await;
     let admin = h.member(seed::ADMIN.refresh_token).await;
     let body = format!(r#"{{"memberId":"{}"}}"#, seed::MEMBER.id);
     let headers = [
@@ -366,6 +366,25 @@ async fn an_admin_member_and_a_listed_iam_principal_may_call_an_admin_function()
         403,
         "an IAM principal not listed is not an admin"
     );
+}
+
+#[tokio::test]
+async fn an_iam_principal_in_the_event_of_a_none_url_is_not_trusted() {
+    // Anyone allowed lambda:InvokeFunction can hand a function an event naming an admin role; only an
+    // AWS_IAM URL means AWS checked it.
+    let h = harness().await;
+    let mut iam: Value = serde_json::from_str(IAM_EVENT).unwrap();
+    iam["body"] = json!(format!(r#"{{"memberId":"{}"}}"#, seed::MEMBER.id));
+    let response = h
+        .app
+        .handle::<AdminAction>(lambda_http::request::from_str(&iam.to_string()).unwrap())
+        .await;
+    assert_eq!(
+        problem(response).await.0,
+        401,
+        "the listed role counts for nothing here"
+    );
+    assert_eq!(h.stats().elevated_calls, 0);
 }
 
 #[tokio::test]

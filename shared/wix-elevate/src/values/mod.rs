@@ -40,6 +40,8 @@ pub enum ValueError {
     TooLong(usize),
     #[error("must not contain control characters")]
     ControlCharacter,
+    #[error("must not contain invisible or direction-changing characters (found U+{0:04X})")]
+    HiddenCharacter(u32),
     #[error("must be an email address like name@example.com")]
     Email,
     #[error("must be a phone number: digits, spaces, ( ) - . and an optional leading +")]

@@ -6,7 +6,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::ValueError;
 
-/// One line of caller-supplied text: trimmed, not empty, at most `MAX` characters, no control characters.
+/// One line of caller-supplied text: trimmed, not empty, at most `MAX` characters, no control characters
+/// and no [hidden characters](is_hidden).
 #[derive(Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Text<const MAX: usize>(String);
@@ -26,7 +27,34 @@ fn bounded_text(text: &str, max: usize, allowed: &[char]) -> Result<String, Valu
     {
         return Err(ValueError::ControlCharacter);
     }
+    if let Some(hidden) = text.chars().find(|c| is_hidden(*c)) {
+        return Err(ValueError::HiddenCharacter(hidden.into()));
+    }
     Ok(text.to_owned())
+}
+
+/// Unicode format characters that make text display other than it reads: bidi embeddings, overrides
+/// and isolates (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C) can show a site owner
+/// `gpj.exe` as `exe.jpg`; zero-width and invisible characters (U+200B, U+2060–U+2064, U+FEFF, U+00AD,
+/// U+180E, U+FFF9–U+FFFB, tags U+E0000–U+E007F) hide text. The zero-width joiner and non-joiner
+/// (U+200D, U+200C) stay allowed: emoji sequences and Persian and Indic spelling need them, and they
+/// neither reorder nor hide anything.
+fn is_hidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 impl<const MAX: usize> Text<MAX> {
@@ -124,6 +152,35 @@ mod tests {
         assert!(TextBlock::<50>::parse("two\nlines\twith a tab").is_ok());
         assert!(TextBlock::<50>::parse("escape\u{1b}[31m").is_err());
         assert!(from_json::<Text<5>>("42").is_err());
+    }
+
+    #[test]
+    fn text_that_displays_other_than_it_reads_is_refused() {
+        for (text, hidden) in [
+            ("photo\u{202E}gpj.exe", 0x202E),
+            ("a\u{2066}b\u{2069}", 0x2066),
+            ("ad\u{200B}min", 0x200B),
+            ("\u{FEFF}Rui", 0xFEFF),
+            ("Rui\u{E0041}", 0xE0041),
+            ("mid\u{00AD}dle", 0xAD),
+        ] {
+            assert_eq!(
+                Text::<40>::parse(text),
+                Err(ValueError::HiddenCharacter(hidden)),
+                "{text:?}"
+            );
+            assert_eq!(
+                TextBlock::<40>::parse(text),
+                Err(ValueError::HiddenCharacter(hidden))
+            );
+        }
+        // Joiners build emoji and spell Persian and Indic names; they hide and reorder nothing.
+        assert!(Text::<40>::parse("👩\u{200D}🔬 Rui").is_ok());
+        assert!(Text::<40>::parse("می\u{200C}خواهم").is_ok());
+        assert!(
+            Text::<40>::parse("עברית and English").is_ok(),
+            "right-to-left script itself is fine"
+        );
     }
 
     #[test]

@@ -168,7 +168,12 @@ pub struct WixClient {
     http: reqwest::Client,
     base: String,
     auth: Arc<AdminAuth>,
+    /// The hosts an upload URL may name (Wix's upload host by default).
+    upload_hosts: Vec<String>,
 }
+
+/// Where Wix's Media Manager takes uploads (`uploadUrl` in Wix's answers and the SDK's examples).
+pub const WIX_UPLOAD_HOST: &str = "upload.wixmp.com";
 
 impl WixClient {
     pub fn new(http: reqwest::Client, base: &str, auth: Arc<AdminAuth>) -> Self {
@@ -176,7 +181,14 @@ impl WixClient {
             http,
             base: base.trim_end_matches('/').to_owned(),
             auth,
+            upload_hosts: vec![WIX_UPLOAD_HOST.to_owned()],
         }
+    }
+
+    /// Upload URLs may name only these hosts (exact names, https on port 443).
+    pub fn with_upload_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.upload_hosts = hosts;
+        self
     }
 }
 
@@ -335,7 +347,7 @@ impl Wix {
         body: bytes::Bytes,
     ) -> Result<T, WixError> {
         const LABEL: &str = "media upload URL";
-        let url = checked_upload_url(upload_url, &self.client.base)?;
+        let url = checked_upload_url(upload_url, &self.client.base, &self.client.upload_hosts)?;
         let sent = self
             .client
             .http
@@ -438,9 +450,15 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T, WixError>
     })
 }
 
-/// An upload URL is followed only if it is https to a named host (not an IP address, no credentials), or
-/// plain http to loopback while `base` (Wix) is on loopback too: the sandbox.
-fn checked_upload_url(upload_url: &str, base: &str) -> Result<reqwest::Url, WixError> {
+/// An upload URL is followed only if it is https on the default port to one of `upload_hosts` (no
+/// credentials), or http(s) to loopback while `base` (Wix) is on loopback too: the sandbox. The URL comes
+/// from Wix's answer, but the bytes go where it says, so a look-alike (`localhost.`, an internal name, an
+/// address) is refused before anything is sent.
+fn checked_upload_url(
+    upload_url: &str,
+    base: &str,
+    upload_hosts: &[String],
+) -> Result<reqwest::Url, WixError> {
     let refused =
         || WixError::NotSent("Wix answered with an upload URL this client does not follow".into());
     let url = reqwest::Url::parse(upload_url).map_err(|_| refused())?;
@@ -448,16 +466,12 @@ fn checked_upload_url(upload_url: &str, base: &str) -> Result<reqwest::Url, WixE
         .ok()
         .is_some_and(|base| base.host_str().is_some_and(is_loopback_host));
     let host = url.host_str().unwrap_or_default();
-    let named_host = !host.is_empty()
-        && !is_loopback_host(host)
-        && host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_err();
+    let sandbox = wix_on_loopback && is_loopback_host(host);
+    // Exact names only (config refuses addresses); `url` has already lowercased the host.
+    let pinned = upload_hosts.iter().any(|allowed| allowed == host) && url.port().is_none();
     let allowed = match url.scheme() {
-        "https" => named_host || (wix_on_loopback && is_loopback_host(host)),
-        "http" => wix_on_loopback && is_loopback_host(host),
+        "https" => pinned || sandbox,
+        "http" => sandbox,
         _ => false,
     };
     if allowed && url.username().is_empty() && url.password().is_none() && url.fragment().is_none()
@@ -508,7 +522,11 @@ fn application_error_code(body: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{WixError, checked_upload_url};
+    use super::{WIX_UPLOAD_HOST, WixError};
+
+    fn checked_upload_url(url: &str, base: &str) -> Result<reqwest::Url, WixError> {
+        super::checked_upload_url(url, base, &[WIX_UPLOAD_HOST.to_owned()])
+    }
 
     #[test]
     fn wix_refusals_did_nothing_but_timeouts_and_5xx_may_have() {
@@ -542,7 +560,7 @@ mod tests {
     const SANDBOX: &str = "http://127.0.0.1:9100";
 
     #[test]
-    fn upload_urls_must_be_https_to_a_named_host_or_loopback_beside_a_loopback_wix() {
+    fn upload_urls_must_be_https_to_wixs_upload_host_or_loopback_beside_a_loopback_wix() {
         for (url, base) in [
             ("https://upload.wixmp.com/upload/abc?token=x", WIX),
             ("http://127.0.0.1:9100/upload/abc", SANDBOX),
@@ -557,6 +575,11 @@ mod tests {
             ("https://[::1]/x", WIX),
             ("https://localhost/x", WIX),
             ("https://user:pw@upload.wixmp.com/x", WIX),
+            ("https://localhost./x", WIX),
+            ("https://upload.wixmp.com.evil.example/x", WIX),
+            ("https://UPLOAD.wixmp.com:8443/x", WIX),
+            ("https://metadata.google.internal/x", WIX),
+            ("https://internal-service/x", WIX),
             ("http://10.0.0.1/upload", SANDBOX),
             ("file:///etc/passwd", SANDBOX),
             ("/upload/relative", SANDBOX),
@@ -567,5 +590,14 @@ mod tests {
                 "{url} beside {base}"
             );
         }
+        let configured = ["uploads.example.com".to_owned()];
+        let ok = super::checked_upload_url("https://uploads.example.com/u", WIX, &configured);
+        assert!(ok.is_ok());
+        let default_host =
+            super::checked_upload_url("https://upload.wixmp.com/u", WIX, &configured);
+        assert!(
+            default_host.is_err(),
+            "the configured list replaces the default"
+        );
     }
 }
