@@ -849,9 +849,14 @@ async fn every_wix_request_we_send_is_what_wixs_sdk_sends_and_every_sandbox_answ
     eprintln!("{}", table.join("\n"));
     assert!(
         problems.is_empty(),
-        "requests that differ from Wix's SDK:\n{}",
+        "requests that differ from Wix's SDK (what each side sent: {}):\n{}",
+        work.display(),
         problems.join("\n")
     );
+    if problems.is_empty() && typed.passed {
+        // Kept on failure, to look at what each side sent.
+        let _ = std::fs::remove_dir_all(&work);
+    }
     assert!(
         typed.passed,
         "sandbox answers that are not Wix's types:\n{}",
