@@ -4,6 +4,7 @@
 
 use crate::harness::{Reply, Stack, seed};
 use serde_json::{Value, json};
+use wix_sandbox::seed::CreatedBy;
 use wix_sandbox::{CallRecord, SeedBooking};
 
 const CONFIRM: &str = "confirm-booking";
@@ -77,6 +78,13 @@ fn assert_no_contact_details(body: &str) {
         seed::MEMBER.contact_id,
         seed::SECOND_MEMBER.contact_id,
         seed::GUEST_CONTACT_ID,
+        seed::NOOR_EMAIL,
+        seed::NOOR_CONTACT_ID,
+        seed::GUEST_VISITOR_ID,
+        seed::NOOR_VISITOR_ID,
+        seed::STUDIO_WIX_USER_ID,
+        "createdBy",
+        "\"Noor\"",
         "\"Lee\"",
         "\"Sam\"",
         "\"Mia\"",
@@ -713,4 +721,167 @@ async fn a_members_writes_over_several_instances_stop_at_the_shared_limit() {
         instances.len() >= 2,
         "several processes served: {instances:?}"
     );
+}
+
+/// The bookings Wix's reader answered with, over every read so far (before any function dropped one).
+fn bookings_wix_answered(stack: &Stack) -> Vec<String> {
+    stack
+        .stats()
+        .calls
+        .iter()
+        .filter(|c| c.path == READER_PATH)
+        .filter_map(|c| c.answer.as_ref()?["extendedBookings"].as_array().cloned())
+        .flatten()
+        .filter_map(|b| b["booking"]["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Cancel and reschedule are both 403 `not-owner` for `token`, and `booking` is as it was.
+async fn assert_not_theirs(stack: &Stack, token: &str, booking: &SeedBooking) {
+    stack
+        .post(CANCEL, Some(token), &json!({ "bookingId": booking.id }))
+        .await
+        .forbidden("not-owner");
+    stack
+        .post(RESCHEDULE, Some(token), &new_time(booking))
+        .await
+        .forbidden("not-owner");
+    assert_untouched(stack, booking);
+}
+
+#[tokio::test]
+async fn a_guest_booking_is_not_the_member_who_later_registers_with_its_email() {
+    let stack = Stack::start().await;
+    let admin = stack.member_token(&seed::ADMIN).await;
+    // Someone registers with the email a visitor booked with (here an admin creates and approves the
+    // member, as a site's sign-up would): Wix links them to the guest's contact.
+    let created = stack
+        .post(
+            "create-member",
+            Some(&admin),
+            &json!({ "loginEmail": seed::NOOR_EMAIL }),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let member_id = created.json()["id"].as_str().unwrap().to_owned();
+    let approved = stack
+        .post(
+            "approve-member",
+            Some(&admin),
+            &json!({ "memberId": member_id }),
+        )
+        .await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert_eq!(
+        stack.sandbox.state.member(&member_id).unwrap().contact_id,
+        seed::NOOR_CONTACT_ID,
+        "the new member has the guest's contact"
+    );
+    let newcomer = stack.created_member_token(&member_id).await;
+
+    let listed = stack.post(QUERY, Some(&newcomer), &json!({})).await;
+    assert_eq!(booking_ids(&listed), Vec::<String>::new());
+    assert_eq!(listed.json()["nextCursor"], Value::Null);
+    assert_eq!(
+        bookings_wix_answered(&stack),
+        [seed::NOOR_GUEST_LESSON.id],
+        "Wix found the guest's booking under the contact; the function dropped it"
+    );
+    assert_not_theirs(&stack, &newcomer, &seed::NOOR_GUEST_LESSON).await;
+    assert!(writes(&stack).is_empty(), "no write reached Wix");
+
+    // The guest's booking is still the site's to handle.
+    let all = stack.post(QUERY, Some(&admin), &json!({})).await;
+    assert!(booking_ids(&all).contains(&seed::NOOR_GUEST_LESSON.id.to_owned()));
+    stack.assert_no_secret_leaked(&[&listed.body, &all.body]);
+}
+
+#[tokio::test]
+async fn a_booking_another_member_made_for_my_contact_is_theirs_not_mine() {
+    let stack = Stack::start().await;
+    // Sam booked the wheel lesson for Mia (with her email, so under her contact).
+    stack.sandbox.state.set_booking_creator(
+        seed::MIA_LESSON.id,
+        CreatedBy::Member(seed::SECOND_MEMBER.id),
+    );
+    let mia = stack.member_token(&seed::MEMBER).await;
+    let mine = stack.post(QUERY, Some(&mia), &json!({})).await;
+    assert_eq!(
+        sorted(booking_ids(&mine)),
+        ids_of(&[&seed::MIA_CLASS, &seed::MIA_CANCELED]),
+        "the lesson Sam made is not listed for Mia"
+    );
+    assert!(bookings_wix_answered(&stack).contains(&seed::MIA_LESSON.id.to_owned()));
+    assert_not_theirs(&stack, &mia, &seed::MIA_LESSON).await;
+    assert!(writes(&stack).is_empty(), "no write reached Wix");
+
+    let sam = stack.member_token(&seed::SECOND_MEMBER).await;
+    let canceled = stack
+        .post(
+            CANCEL,
+            Some(&sam),
+            &json!({ "bookingId": seed::MIA_LESSON.id }),
+        )
+        .await;
+    assert_eq!(
+        canceled.status, 200,
+        "the member who made it may: {}",
+        canceled.body
+    );
+    assert_eq!(
+        status_and_revision(&stack, &seed::MIA_LESSON),
+        ("CANCELED".into(), seed::MIA_LESSON.revision + 1)
+    );
+}
+
+#[tokio::test]
+async fn a_booking_the_studio_or_an_app_made_for_a_members_contact_is_that_members() {
+    let stack = Stack::start().await;
+    // The studio booked Mia's glazing seat from the dashboard (seeded so); an app booked her lesson.
+    stack.sandbox.state.set_booking_creator(
+        seed::MIA_LESSON.id,
+        CreatedBy::App("13d21c63-b5ec-5912-8397-c3a5ddb27a97"),
+    );
+    let mia = stack.member_token(&seed::MEMBER).await;
+    let mine = stack.post(QUERY, Some(&mia), &json!({})).await;
+    assert_eq!(
+        sorted(booking_ids(&mine)),
+        ids_of(&[&seed::MIA_LESSON, &seed::MIA_CLASS, &seed::MIA_CANCELED])
+    );
+    assert_no_contact_details(&mine.body);
+
+    // Not Sam's: their contact is Mia's.
+    let sam = stack.member_token(&seed::SECOND_MEMBER).await;
+    assert_not_theirs(&stack, &sam, &seed::MIA_CLASS).await;
+    assert_not_theirs(&stack, &sam, &seed::MIA_LESSON).await;
+    assert!(writes(&stack).is_empty());
+
+    let moved = stack
+        .post(
+            RESCHEDULE,
+            Some(&mia),
+            &json!({ "bookingId": seed::MIA_CLASS.id, "eventId": seed::GLAZING_SESSION_2.id }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let canceled = stack
+        .post(
+            CANCEL,
+            Some(&mia),
+            &json!({ "bookingId": seed::MIA_LESSON.id }),
+        )
+        .await;
+    assert_eq!(canceled.status, 200, "{}", canceled.body);
+    assert_eq!(
+        stack
+            .sandbox
+            .state
+            .booking(seed::MIA_CLASS.id)
+            .unwrap()
+            .event_id
+            .as_deref(),
+        Some(seed::GLAZING_SESSION_2.id)
+    );
+    assert_eq!(status_and_revision(&stack, &seed::MIA_LESSON).0, "CANCELED");
+    assert_eq!(writes(&stack).len(), 2);
 }

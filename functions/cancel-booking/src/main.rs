@@ -1,8 +1,10 @@
 //! `POST /` `{"bookingId", "participantNotification"?}` — cancel a booking: any booking for an admin, a
 //! member's own booking for that member.
 //!
-//! Whose booking it is comes from Wix (the booking's contact against the calling member's contact, both
-//! read with elevation). A booking already canceled, or declined, is a 409 decided here before any write.
+//! Whose booking it is comes from Wix, read with elevation, by the rule in [`wix_elevate::ownership`]:
+//! who made it (`createdBy`), and its contact only for bookings the site or an app made. Anyone else's
+//! is a 403 `not-owner` with nothing written. A booking already canceled, or declined, is a 409 decided
+//! here before any write.
 
 use wix_elevate::bookings::{BookingRequest, BookingView, write_booking};
 use wix_elevate::prelude::*;

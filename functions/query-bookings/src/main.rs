@@ -2,9 +2,16 @@
 //! `{"cursor", "limit"?}` — bookings sorted by start: every booking for an admin, only their own for a
 //! member.
 //!
-//! A member's query is limited to their own Wix contact here, server-side, whatever they send; answers
-//! are checked against it again, so a cursor from elsewhere cannot widen it. Filters are only the
-//! fields above, translated into Wix's filter language by us. At most 100 per page (default 50).
+//! A member's query is limited to their own Wix contact here, server-side, whatever they send; each
+//! answer is then checked against the ownership rule ([`wix_elevate::ownership`]): a booking under the
+//! member's contact that an anonymous visitor or another member made is dropped, and so is anything a
+//! cursor from elsewhere brings. Filters are only the fields above, translated into Wix's filter language
+//! by us. At most 100 per page (default 50).
+//!
+//! Paging: the limit goes to Wix and the dropping happens after, so a member's page may hold fewer
+//! bookings than the limit, even none, while `nextCursor` is still there. The end of the list is a
+//! missing `nextCursor`, never a short page. (Wix's reader is not asked to filter on `createdBy`: the
+//! SDK's query spec names no filter fields, so nothing says it would; the rule is applied here.)
 
 use wix_elevate::bookings::BookingView;
 use wix_elevate::prelude::*;
@@ -103,6 +110,7 @@ impl Endpoint for QueryBookings {
             }
         }
         let found = wix.query_bookings(&page).await?;
+        // Dropped after Wix paged: a page may come back short or empty with a next cursor still set.
         Ok(BookingList {
             bookings: found
                 .bookings

@@ -1,6 +1,7 @@
 //! `POST /` `{"bookingId", "eventId"}` or `{"bookingId", "startDate", "endDate", "timezone"}`, with an
 //! optional `participantNotification` — move a booking: any booking for an admin, a member's own booking
-//! for that member.
+//! for that member (by who made it, the rule in [`wix_elevate::ownership`]; anyone else's is a 403
+//! `not-owner` with nothing written).
 //!
 //! A class booking moves to another session of its class, named by its calendar `eventId` (36 to 250
 //! characters, from Wix's time slots); an appointment to a new time. Dates are RFC 3339, the end after

@@ -9,6 +9,10 @@
 //! `…sessionId`), sorts, and pages with cursors (limit 50 by default, at most 100); its
 //! `pagingMetadata` is Wix's `PagingMetadataV2`, which has no `hasNext`.
 //!
+//! Every booking names who made it in `createdBy` (Wix's `IdentificationData`: one of
+//! `anonymousVisitorId`, `memberId`, `wixUserId`, `appId`), on the reader's `booking` and the writer's
+//! answers alike; it is not a filter field.
+//!
 //! A booked slot carries `eventId` (class bookings from the start, appointments once confirmed), never
 //! the deprecated `sessionId` (removal 2026-03-31).
 
@@ -45,6 +49,8 @@ pub(crate) struct BookingRecord {
     pub revision: u64,
     pub status: String,
     pub contact_id: String,
+    /// Who made the booking (Wix's read-only `createdBy`).
+    pub created_by: seed::CreatedBy,
     pub first_name: String,
     pub email: String,
     pub service_id: String,
@@ -99,6 +105,7 @@ impl BookingRecord {
             revision: b.revision,
             status: b.status.to_owned(),
             contact_id: b.contact_id.to_owned(),
+            created_by: b.created_by,
             first_name: b.first_name.to_owned(),
             email: b.email.to_owned(),
             service_id: b.service_id.to_owned(),
@@ -112,7 +119,8 @@ impl BookingRecord {
         }
     }
 
-    /// The booking as Wix returns it: the booked slot, the contact who booked, status, revision.
+    /// The booking as Wix returns it: the booked slot, the contact it is for, who made it, status,
+    /// revision.
     fn to_wix(&self) -> Value {
         let service = service(&self.service_id);
         let (title, schedule_id, tag) = match service {
@@ -158,6 +166,7 @@ impl BookingRecord {
             "createdDate": format_date(self.created),
             "updatedDate": format_date(self.updated),
             "revision": self.revision.to_string(),
+            "createdBy": self.created_by.to_wix(),
         })
     }
 
@@ -224,6 +233,16 @@ impl SandboxState {
     /// One booking as it stands now (status, revision, slot, notifications sent); `None` if unknown.
     pub fn booking(&self, id: &str) -> Option<BookingSnapshot> {
         self.with(|w| w.bookings.by_id(id).map(|b| b.snapshot()))
+    }
+
+    /// Booking `id` is now one that `created_by` made. Wix's `createdBy` is read-only and the sandbox
+    /// takes no new bookings, so this is how a test stages, say, a booking one member made for another's
+    /// contact. Its revision stays: nobody wrote to it through Wix.
+    pub fn set_booking_creator(&self, id: &str, created_by: seed::CreatedBy) {
+        self.with(|w| {
+            let booking = w.bookings.bookings.iter_mut().find(|b| b.id == id);
+            booking.expect("a seeded booking").created_by = created_by;
+        });
     }
 
     /// Someone else changes booking `id` right after each of the next `reads` reader answers that

@@ -14,7 +14,7 @@ use crate::auth::AdminAuth;
 use crate::error::{WixError, WixJson};
 use crate::query::{self, Dialect};
 use crate::seed;
-use crate::state::{SandboxState, now_iso};
+use crate::state::{SandboxState, World, now_iso};
 
 /// Wix's application error code for a login email another member already has.
 pub const EMAIL_EXISTS_CODE: &str = "-19995";
@@ -177,6 +177,30 @@ impl SandboxState {
     pub fn members(&self) -> Vec<MemberView> {
         self.with(|w| w.members.members.iter().map(|m| m.view()).collect())
     }
+
+    /// The refresh token of member `id` (seeded or created since), so a test can log them in.
+    pub fn refresh_token_of(&self, id: &str) -> Option<String> {
+        self.with(|w| w.members.by_id(id).map(|m| m.refresh_token.clone()))
+    }
+}
+
+/// The contact Wix already holds for `email` (any case): a guest's who booked or bought with it. Wix
+/// keeps one contact per email, and a member who registers with it is linked to that contact.
+fn contact_with_email(w: &World, email: &str) -> Option<String> {
+    let booked = w
+        .bookings
+        .bookings
+        .iter()
+        .map(|b| (&b.email, &b.contact_id));
+    let bought = w
+        .ecom
+        .orders
+        .iter()
+        .map(|o| (&o.buyer_email, &o.buyer_contact_id));
+    booked
+        .chain(bought)
+        .find(|(known, _)| known.eq_ignore_ascii_case(email))
+        .map(|(_, contact)| contact.clone())
 }
 
 pub fn routes() -> Router<SandboxState> {
@@ -239,7 +263,9 @@ struct NewProfile {
 }
 
 /// `POST /members/v1/members` → `{member}`. New members start `PENDING`, as on a site whose members
-/// need approval. An email another member has (any case) is a 409 with application code `-19995`.
+/// need approval. An email another member has (any case) is a 409 with application code `-19995`. As on
+/// Wix, the member's contact is the one the site already has for that email (a guest's who booked or
+/// bought with it), or a new one.
 async fn create_member(
     _admin: AdminAuth,
     State(state): State<SandboxState>,
@@ -273,7 +299,8 @@ async fn create_member(
         let local_part = email.split('@').next().unwrap_or_default().to_owned();
         let record = MemberRecord {
             id: uuid::Uuid::new_v4().to_string(),
-            contact_id: uuid::Uuid::new_v4().to_string(),
+            contact_id: contact_with_email(w, &email)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             nickname: new.profile.nickname.unwrap_or(local_part),
             first_name: new.contact.first_name.unwrap_or_default(),
             last_name: new.contact.last_name.unwrap_or_default(),

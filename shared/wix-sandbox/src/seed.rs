@@ -247,13 +247,43 @@ pub const SESSIONS: &[SeedSession] = &[GLAZING_SESSION_1, GLAZING_SESSION_2];
 /// The studio's time zone, which every seeded slot is in.
 pub const BOOKINGS_TIME_ZONE: &str = "Europe/Lisbon";
 
-/// A booking as seeded. Its contact is a seeded member's contact, or a guest's (`GUEST_CONTACT_ID`).
-/// `event_id` is the calendar event booked: a class session, or a confirmed appointment's own event;
-/// dates are UTC; revisions advance by one on every write.
+/// Who made a booking: Wix's read-only `createdBy` (`IdentificationData`), exactly one of its ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreatedBy {
+    /// A visitor who was not logged in (a guest booking): `anonymousVisitorId`.
+    AnonymousVisitor(&'static str),
+    /// A logged-in member: `memberId`.
+    Member(&'static str),
+    /// The site's owner or staff, from the dashboard: `wixUserId`.
+    WixUser(&'static str),
+    /// An app: `appId`.
+    App(&'static str),
+}
+
+impl CreatedBy {
+    /// Wix's `createdBy` object.
+    pub fn to_wix(self) -> Value {
+        match self {
+            CreatedBy::AnonymousVisitor(id) => json!({ "anonymousVisitorId": id }),
+            CreatedBy::Member(id) => json!({ "memberId": id }),
+            CreatedBy::WixUser(id) => json!({ "wixUserId": id }),
+            CreatedBy::App(id) => json!({ "appId": id }),
+        }
+    }
+}
+
+/// The studio owner's Wix user, who books customers in from the dashboard.
+pub const STUDIO_WIX_USER_ID: &str = "5882dee9-ef06-463c-b9ec-bd80e0d3c5ea";
+
+/// A booking as seeded. Its contact is a seeded member's contact, or a guest's (`GUEST_CONTACT_ID`,
+/// `NOOR_CONTACT_ID`); `created_by` is who made it. `event_id` is the calendar event booked: a class
+/// session, or a confirmed appointment's own event; dates are UTC; revisions advance by one on every
+/// write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedBooking {
     pub id: &'static str,
     pub contact_id: &'static str,
+    pub created_by: CreatedBy,
     pub first_name: &'static str,
     pub email: &'static str,
     pub service_id: &'static str,
@@ -267,11 +297,22 @@ pub struct SeedBooking {
 /// A customer who booked without being a member.
 pub const GUEST_CONTACT_ID: &str = "3ea18b99-a487-4414-9dd2-66f3466a08e7";
 pub const GUEST_EMAIL: &str = "lee.guest@example.com";
+/// The anonymous visitor who booked as Lee.
+pub const GUEST_VISITOR_ID: &str = "3d6a4d63-9efb-4472-beae-6e007752d286";
+
+/// Someone who booked as a guest with `NOOR_EMAIL` and is not a member, so far: Wix keeps one contact
+/// per email, so a member who registers with `NOOR_EMAIL` gets `NOOR_CONTACT_ID` — and must not get
+/// Noor's booking with it.
+pub const NOOR_CONTACT_ID: &str = "edcbba02-5d69-433e-91c1-616a0a792b9a";
+pub const NOOR_EMAIL: &str = "noor@example.com";
+/// The anonymous visitor who booked as Noor.
+pub const NOOR_VISITOR_ID: &str = "32c3ffbc-1e4c-49d3-8373-25410adbc0e7";
 
 /// Mia's confirmed wheel lesson.
 pub const MIA_LESSON: SeedBooking = SeedBooking {
     id: "750d1692-a08d-4f08-a77e-b2a1a6f533e3",
     contact_id: MEMBER.contact_id,
+    created_by: CreatedBy::Member(MEMBER.id),
     first_name: "Mia",
     email: MEMBER.login_email,
     service_id: WHEEL_LESSON.id,
@@ -282,10 +323,11 @@ pub const MIA_LESSON: SeedBooking = SeedBooking {
     revision: 2,
 };
 
-/// Mia's seat in the first glazing session.
+/// Mia's seat in the first glazing session, booked for her by the studio from the dashboard.
 pub const MIA_CLASS: SeedBooking = SeedBooking {
     id: "f15106ab-26bd-4ade-a1ff-8be89f792c00",
     contact_id: MEMBER.contact_id,
+    created_by: CreatedBy::WixUser(STUDIO_WIX_USER_ID),
     first_name: "Mia",
     email: MEMBER.login_email,
     service_id: GLAZING_CLASS.id,
@@ -300,6 +342,7 @@ pub const MIA_CLASS: SeedBooking = SeedBooking {
 pub const MIA_CANCELED: SeedBooking = SeedBooking {
     id: "218b5365-b25c-44ef-84f3-a62cf01045f4",
     contact_id: MEMBER.contact_id,
+    created_by: CreatedBy::Member(MEMBER.id),
     first_name: "Mia",
     email: MEMBER.login_email,
     service_id: WHEEL_LESSON.id,
@@ -314,6 +357,7 @@ pub const MIA_CANCELED: SeedBooking = SeedBooking {
 pub const SAM_LESSON: SeedBooking = SeedBooking {
     id: "5134da9b-2506-491b-bb47-f3a644a70339",
     contact_id: SECOND_MEMBER.contact_id,
+    created_by: CreatedBy::Member(SECOND_MEMBER.id),
     first_name: "Sam",
     email: SECOND_MEMBER.login_email,
     service_id: WHEEL_LESSON.id,
@@ -328,6 +372,7 @@ pub const SAM_LESSON: SeedBooking = SeedBooking {
 pub const SAM_PENDING: SeedBooking = SeedBooking {
     id: "c8833c19-e81f-4823-a1ad-dad4e1542478",
     contact_id: SECOND_MEMBER.contact_id,
+    created_by: CreatedBy::Member(SECOND_MEMBER.id),
     first_name: "Sam",
     email: SECOND_MEMBER.login_email,
     service_id: GLAZING_CLASS.id,
@@ -338,10 +383,11 @@ pub const SAM_PENDING: SeedBooking = SeedBooking {
     revision: 1,
 };
 
-/// A guest's wheel lesson (no member behind the contact).
+/// A guest's wheel lesson (no member behind the contact), booked by an anonymous visitor.
 pub const GUEST_LESSON: SeedBooking = SeedBooking {
     id: "125a2e92-bee9-4d39-b28a-1a14284ec1f0",
     contact_id: GUEST_CONTACT_ID,
+    created_by: CreatedBy::AnonymousVisitor(GUEST_VISITOR_ID),
     first_name: "Lee",
     email: GUEST_EMAIL,
     service_id: WHEEL_LESSON.id,
@@ -352,12 +398,28 @@ pub const GUEST_LESSON: SeedBooking = SeedBooking {
     revision: 4,
 };
 
+/// Noor's wheel lesson, booked by an anonymous visitor with `NOOR_EMAIL`, before any member had it.
+pub const NOOR_GUEST_LESSON: SeedBooking = SeedBooking {
+    id: "bbe6d191-8b78-4166-9bea-d65e97cb1ed8",
+    contact_id: NOOR_CONTACT_ID,
+    created_by: CreatedBy::AnonymousVisitor(NOOR_VISITOR_ID),
+    first_name: "Noor",
+    email: NOOR_EMAIL,
+    service_id: WHEEL_LESSON.id,
+    event_id: Some("c91a539c-50c6-476a-9fc3-3cbf9cc26629"),
+    status: "CONFIRMED",
+    start_date: "2027-01-08T10:00:00.000Z",
+    end_date: "2027-01-08T11:00:00.000Z",
+    revision: 1,
+};
+
 /// All bookings of `SITE_ID`, in id order (Wix's default sort).
 pub const BOOKINGS: &[SeedBooking] = &[
     GUEST_LESSON,
     MIA_CANCELED,
     SAM_LESSON,
     MIA_LESSON,
+    NOOR_GUEST_LESSON,
     SAM_PENDING,
     MIA_CLASS,
 ];

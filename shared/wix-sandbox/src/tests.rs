@@ -808,6 +808,46 @@ async fn a_taken_login_email_is_409_with_code_19995_and_creates_nobody() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_new_member_with_a_guests_email_gets_the_guests_contact_as_on_wix() {
+    let sb = spawn().await;
+    let admin = mint_admin(&sb).await;
+    let auth = [("Authorization", admin.as_str())];
+    let create = |email: &str| json!({ "member": { "loginEmail": email } });
+    let noor = post_json(
+        &sb,
+        "/members/v1/members",
+        &auth,
+        create("NOOR@example.com"),
+    )
+    .await;
+    assert_eq!(noor.status, 200);
+    assert_eq!(noor.json()["member"]["contactId"], seed::NOOR_CONTACT_ID);
+    let fresh = post_json(
+        &sb,
+        "/members/v1/members",
+        &auth,
+        create("fresh@example.com"),
+    )
+    .await;
+    let contact = fresh.json()["member"]["contactId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        seed::MEMBERS.iter().all(|m| m.contact_id != contact)
+            && contact != seed::NOOR_CONTACT_ID
+            && contact != seed::GUEST_CONTACT_ID,
+        "an email no contact has gets a new contact"
+    );
+    let id = noor.json()["member"]["id"].as_str().unwrap().to_owned();
+    assert!(
+        sb.state
+            .refresh_token_of(&id)
+            .is_some_and(|t| t.starts_with("sbx-refresh-"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_members_query_refuses_unknown_fields_and_operators() {
     let sb = spawn().await;
     let admin = mint_admin(&sb).await;

@@ -427,6 +427,17 @@ impl Stack {
             .await
     }
 
+    /// A member token for a member created during the test, from the refresh token the sandbox gave them.
+    pub async fn created_member_token(&self, member_id: &str) -> String {
+        let refresh_token = self
+            .sandbox
+            .state
+            .refresh_token_of(member_id)
+            .expect("the member exists");
+        self.grant(json!({ "clientId": seed::CLIENT_ID, "grantType": "refresh_token", "refreshToken": refresh_token }))
+            .await
+    }
+
     /// GET a function with an optional bearer token. The first call to a function includes its cold start.
     pub async fn get(&self, function: &str, token: Option<&str>) -> Reply {
         let mut request = self.http.get(self.url(function));

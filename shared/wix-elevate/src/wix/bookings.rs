@@ -55,6 +55,9 @@ pub struct Booking {
     pub booked_entity: BookedEntity,
     #[serde(default)]
     contact_details: ContactDetails,
+    /// Who made the booking (read-only on Wix): what ownership is decided by first.
+    #[serde(default)]
+    created_by: Option<CreatedBy>,
     /// The booked time (also under the slot; the only dates of a course booking).
     pub start_date: Option<String>,
     pub end_date: Option<String>,
@@ -114,13 +117,69 @@ struct ContactDetails {
     contact_id: Option<String>,
 }
 
+/// Wix's `createdBy` (`IdentificationData`): one of a visitor's, a member's, a Wix user's or an app's id.
+/// Read only for which one it is (and a member's id); none of it is passed on.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreatedBy {
+    anonymous_visitor_id: Option<String>,
+    member_id: Option<String>,
+    wix_user_id: Option<String>,
+    app_id: Option<String>,
+}
+
+/// Who made a booking, from its `createdBy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookingCreator {
+    /// A site visitor who was not logged in: a guest booking.
+    AnonymousVisitor,
+    /// A logged-in site member.
+    Member(WixId),
+    /// A Wix user of the site (owner, staff) booking on a customer's behalf, e.g. from the dashboard.
+    WixUser,
+    /// An app (Wix's own or a third party's) booking on a customer's behalf.
+    App,
+    /// Wix sent no creator, or one this project cannot read (an id that is not a GUID).
+    Unknown,
+}
+
+impl CreatedBy {
+    /// A visitor id wins over anything else sent with it (it is the one that must never be taken for
+    /// another kind); Wix says that "if `appId` and another ID are present, the other ID takes
+    /// precedence".
+    fn creator(&self) -> BookingCreator {
+        let given = |id: &Option<String>| id.as_deref().is_some_and(|id| !id.is_empty());
+        if given(&self.anonymous_visitor_id) {
+            BookingCreator::AnonymousVisitor
+        } else if given(&self.member_id) {
+            self.member_id
+                .as_deref()
+                .and_then(|id| WixId::parse(id).ok())
+                .map_or(BookingCreator::Unknown, BookingCreator::Member)
+        } else if given(&self.wix_user_id) {
+            BookingCreator::WixUser
+        } else if given(&self.app_id) {
+            BookingCreator::App
+        } else {
+            BookingCreator::Unknown
+        }
+    }
+}
+
 impl Booking {
     /// `None` when Wix sent no status or one this project does not know.
     pub fn status(&self) -> Option<BookingStatus> {
         self.status.as_deref().and_then(BookingStatus::from_wire)
     }
 
-    /// The contact who made the booking: what ownership is decided by.
+    /// Who made the booking: see [`crate::ownership`] for what it decides.
+    pub fn creator(&self) -> BookingCreator {
+        self.created_by
+            .as_ref()
+            .map_or(BookingCreator::Unknown, CreatedBy::creator)
+    }
+
+    /// The contact the booking is for (Wix links contacts by email, so it is not who booked).
     pub fn contact_id(&self) -> Option<WixId> {
         self.contact_details
             .contact_id
@@ -516,6 +575,54 @@ mod tests {
         assert_eq!(booking.contact_id(), None, "an odd contact id owns nothing");
         assert!(booking.slot().is_none());
         assert!(!format!("{booking:?}").contains("mia@example.com"));
+    }
+
+    #[test]
+    fn the_creator_comes_from_created_by_with_a_visitor_winning_and_an_app_losing() {
+        let creator = |created_by: Value| {
+            serde_json::from_value::<Booking>(json!({
+                "id": "750d1692-a08d-4f08-a77e-b2a1a6f533e3", "createdBy": created_by,
+            }))
+            .unwrap()
+            .creator()
+        };
+        let member = "cf604682-755c-4070-9507-0d99c9702925";
+        let other = "29bad489-b9b2-4d79-a1c3-267a14c3a9fe";
+        assert_eq!(
+            creator(json!({ "memberId": member })),
+            BookingCreator::Member(id(member))
+        );
+        assert_eq!(
+            creator(json!({ "anonymousVisitorId": other })),
+            BookingCreator::AnonymousVisitor
+        );
+        assert_eq!(
+            creator(json!({ "anonymousVisitorId": other, "memberId": member })),
+            BookingCreator::AnonymousVisitor
+        );
+        assert_eq!(
+            creator(json!({ "wixUserId": other })),
+            BookingCreator::WixUser
+        );
+        assert_eq!(creator(json!({ "appId": other })), BookingCreator::App);
+        assert_eq!(
+            creator(json!({ "appId": other, "memberId": member })),
+            BookingCreator::Member(id(member))
+        );
+        assert_eq!(
+            creator(json!({ "appId": other, "wixUserId": other })),
+            BookingCreator::WixUser
+        );
+        assert_eq!(creator(json!({})), BookingCreator::Unknown);
+        assert_eq!(creator(json!({ "memberId": "" })), BookingCreator::Unknown);
+        assert_eq!(
+            creator(json!({ "memberId": "not-a-guid" })),
+            BookingCreator::Unknown
+        );
+        let untold: Booking =
+            serde_json::from_value(json!({ "id": "750d1692-a08d-4f08-a77e-b2a1a6f533e3" }))
+                .unwrap();
+        assert_eq!(untold.creator(), BookingCreator::Unknown);
     }
 
     #[test]
