@@ -291,7 +291,7 @@ fn epoch_time(value: &serde_json::Value) -> Option<SystemTime> {
 }
 
 /// The token from `Authorization: Bearer <token>` (a bare token is accepted as Wix's SDKs send one).
-fn bearer_token(headers: &http::HeaderMap) -> Result<&str, ApiError> {
+pub(crate) fn bearer_token(headers: &http::HeaderMap) -> Result<&str, ApiError> {
     let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
     let value = values.next().ok_or(ApiError::Unauthenticated(
         "an Authorization: Bearer <access token> header is required",

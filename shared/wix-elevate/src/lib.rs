@@ -27,6 +27,8 @@ pub mod ownership;
 mod pipeline;
 pub mod policy;
 mod problem;
+#[cfg(test)]
+mod properties;
 pub mod refunds;
 pub mod state;
 pub mod stores;

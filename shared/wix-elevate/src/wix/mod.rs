@@ -454,7 +454,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T, WixError>
 /// credentials), or http(s) to loopback while `base` (Wix) is on loopback too: the sandbox. The URL comes
 /// from Wix's answer, but the bytes go where it says, so a look-alike (`localhost.`, an internal name, an
 /// address) is refused before anything is sent.
-fn checked_upload_url(
+pub(crate) fn checked_upload_url(
     upload_url: &str,
     base: &str,
     upload_hosts: &[String],
