@@ -321,6 +321,25 @@ mod tests {
         Multipart::<Upload>::parse(&parts(&headers, ""), body).map(|m| m.0)
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_multipart_body_parses_within_its_caps_or_is_refused(
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..120),
+            title in "[ -~]{0,8}",
+            file in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            mangle in 0usize..200,
+        ) {
+            // A well-formed form, then cut or spliced with noise at some point.
+            let mut body = multipart_body(&[("file", Some("a.png"), &file), ("title", None, title.as_bytes())]);
+            let at = mangle.min(body.len());
+            body.splice(at..at, noise);
+            if let Ok(upload) = parse_upload(&body) {
+                proptest::prop_assert!(upload.title.len() <= 5);
+                proptest::prop_assert!(upload.file.bytes.len() <= 8);
+            }
+        }
+    }
+
     #[test]
     fn a_form_with_exactly_its_fields_parses_from_memory() {
         let body = multipart_body(&[
