@@ -120,7 +120,14 @@ def check(template_text, auth_type):
         expected = auth_type if name in ADMIN_ONLY else "NONE"
         if auth != expected:
             problems.append(f"{name}: URL auth {auth}, expected {expected}")
+        # The function trusts the event's IAM context only when told its URL is AWS_IAM.
+        told = resolve_auth(props.get("Environment", {}).get("Variables", {}).get("FUNCTION_URL_AUTH"), auth_type)
+        if told != auth:
+            problems.append(f"{name}: FUNCTION_URL_AUTH is {told}, but its URL's auth type is {auth}")
         perms = [v["Properties"] for v in live.values() if v["Type"] == "AWS::Lambda::Permission" and v["Properties"]["FunctionName"] == {"Ref": name}]
+        # Anyone may invoke a public function only through its URL, never with an event they wrote.
+        if any(p["Action"] == "lambda:InvokeFunction" and p["Principal"] == "*" and not p.get("InvokedViaFunctionUrl") for p in perms):
+            problems.append(f"{name}: a public lambda:InvokeFunction permission without InvokedViaFunctionUrl")
         public_url = any(p["Action"] == "lambda:InvokeFunctionUrl" and p["Principal"] == "*" and p.get("FunctionUrlAuthType") == "NONE" for p in perms)
         public_invoke = any(p["Action"] == "lambda:InvokeFunction" and p["Principal"] == "*" and p.get("InvokedViaFunctionUrl") for p in perms)
         if auth == "NONE" and not (public_url and public_invoke):
