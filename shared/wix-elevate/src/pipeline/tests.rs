@@ -96,6 +96,12 @@ async fn harness_with(extra: &'static [(&'static str, &'static str)]) -> Harness
 }
 
 impl Harness {
+    /// An `AdminAction` invoked with a whole Lambda event as JSON (an IAM caller's, say).
+    async fn admin_action_from(&self, event: &Value) -> lambda_http::Response<lambda_http::Body> {
+        let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+        self.app.handle::<AdminAction>(request).await
+    }
+
     async fn token(&self, body: Value) -> String {
         let client = wix_auth::wix_http_client().unwrap();
         let response = client
@@ -350,17 +356,11 @@ async fn an_admin_member_and_a_listed_iam_principal_may_call_an_admin_function()
 
     let mut iam: Value = serde_json::from_str(IAM_EVENT).unwrap();
     iam["body"] = json!(body);
-    let response = h
-        .app
-        .handle::<AdminAction>(lambda_http::request::from_str(&iam.to_string()).unwrap())
-        .await;
+    let response = h.admin_action_from(&iam).await;
     assert_eq!(response.status(), 200);
     iam["requestContext"]["authorizer"]["iam"]["userArn"] =
         json!("arn:aws:iam::123456789012:user/intruder");
-    let response = h
-        .app
-        .handle::<AdminAction>(lambda_http::request::from_str(&iam.to_string()).unwrap())
-        .await;
+    let response = h.admin_action_from(&iam).await;
     assert_eq!(
         problem(response).await.0,
         403,
@@ -375,10 +375,7 @@ async fn an_iam_principal_in_the_event_of_a_none_url_is_not_trusted() {
     let h = harness().await;
     let mut iam: Value = serde_json::from_str(IAM_EVENT).unwrap();
     iam["body"] = json!(format!(r#"{{"memberId":"{}"}}"#, seed::MEMBER.id));
-    let response = h
-        .app
-        .handle::<AdminAction>(lambda_http::request::from_str(&iam.to_string()).unwrap())
-        .await;
+    let response = h.admin_action_from(&iam).await;
     assert_eq!(
         problem(response).await.0,
         401,
