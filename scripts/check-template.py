@@ -6,9 +6,12 @@ For each AdminAuthType this translates the template and asserts:
   - every function has a URL; a NONE URL has both public permissions (InvokeFunctionUrl with
     FunctionUrlAuthType NONE, InvokeFunction via the URL), an AWS_IAM URL has none;
   - admin-only functions follow AdminAuthType, the others stay NONE (members and visitors call them);
-  - every role's own policy allows exactly secretsmanager:GetSecretValue on the WixSecretArn parameter,
-    plus, for the functions that keep shared state, exactly their DynamoDB actions on the state table,
-    limited (dynamodb:LeadingKeys) to keys starting with the function's name; no other IAM policies;
+  - every function has a role of its own, which only Lambda may assume, with no managed policy (not even
+    AWSLambdaBasicExecutionRole: it may write every log group of the account) and inline policies that
+    allow exactly logs:CreateLogStream and logs:PutLogEvents on the function's own log group,
+    secretsmanager:GetSecretValue on the WixSecretArn parameter and, for the functions that keep shared
+    state, exactly their DynamoDB actions on the state table, limited (dynamodb:LeadingKeys) to keys
+    starting with the function's name; no other IAM policies;
   - the state table is on-demand, keyed by pk (S), with TTL on expiration; STATE_TABLE points at it in
     exactly the functions that use it;
   - the functions that take an Idempotency-Key allow that header in their URL's CORS;
@@ -64,8 +67,21 @@ def as_list(value):
 
 def is_secret_statement(s):
     return (
-        s.get("Effect") == "Allow" and s.get("Action") == ["secretsmanager:GetSecretValue"]
-        and s.get("Resource") == {"Fn::Sub": ["${secretArn}", {"secretArn": {"Ref": "WixSecretArn"}}]}
+        s.get("Effect") == "Allow" and as_list(s.get("Action")) == ["secretsmanager:GetSecretValue"]
+        and as_list(s.get("Resource")) == [{"Ref": "WixSecretArn"}]
+        and s.keys() <= {"Effect", "Action", "Resource", "Sid"}
+    )
+
+
+LOG_WRITES = {"logs:CreateLogStream", "logs:PutLogEvents"}
+LAMBDA_TRUST = [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+
+
+def is_own_log_statement(s, log_group):
+    # A log group's Arn attribute ends in ":*", which covers its streams and nothing beyond the group.
+    return (
+        s.get("Effect") == "Allow" and set(as_list(s.get("Action"))) == LOG_WRITES
+        and as_list(s.get("Resource")) == [{"Fn::GetAtt": [log_group, "Arn"]}]
         and s.keys() <= {"Effect", "Action", "Resource", "Sid"}
     )
 
@@ -137,10 +153,21 @@ def check(template_text, auth_type):
         headers = [h.lower() for h in urls[0]["Properties"].get("Cors", {}).get("AllowHeaders", [])]
         if name in IDEMPOTENCY_KEY and "idempotency-key" not in headers:
             problems.append(f"{name}: takes an Idempotency-Key but its URL CORS does not allow the header")
-        role = live[props["Role"]["Fn::GetAtt"][0]]["Properties"]
+        role_name = props.get("Role", {}).get("Fn::GetAtt", [None])[0]
+        role = live.get(role_name, {}).get("Properties", {})
+        if role_name != f"{name}Role" or live[role_name]["Type"] != "AWS::IAM::Role":
+            problems.append(f"{name}: role is {props.get('Role')}, not its own {name}Role")
+        if [k for k, v in functions.items() if v["Properties"].get("Role") == props.get("Role")] != [name]:
+            problems.append(f"{name}: its role is shared with another function")
+        if as_list(role.get("AssumeRolePolicyDocument", {}).get("Statement")) != LAMBDA_TRUST:
+            problems.append(f"{name}: role may be assumed by more than Lambda: {role.get('AssumeRolePolicyDocument')}")
         statements = [s for policy in role.get("Policies", []) for s in as_list(policy["PolicyDocument"]["Statement"])]
-        rest = [s for s in statements if not is_secret_statement(s)]
-        if len(rest) == len(statements):
+        log_group = props.get("LoggingConfig", {}).get("LogGroup", {})
+        own_logs = [s for s in statements if isinstance(log_group, dict) and is_own_log_statement(s, log_group.get("Ref"))]
+        if len(own_logs) != 1:
+            problems.append(f"{name}: role may not write its own log group {log_group} (exactly {sorted(LOG_WRITES)} on it)")
+        rest = [s for s in statements if not is_secret_statement(s) and s not in own_logs]
+        if len(rest) + len(own_logs) == len(statements):
             problems.append(f"{name}: role may not read WixSecretArn: {statements}")
         state_table = props.get("Environment", {}).get("Variables", {}).get("STATE_TABLE")
         if name in STATE_USERS:
@@ -163,9 +190,8 @@ def check(template_text, auth_type):
             if rest:
                 problems.append(f"{name}: role policy is not exactly GetSecretValue on WixSecretArn: {statements}")
         managed = role.get("ManagedPolicyArns", [])
-        if managed != ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]:
-            problems.append(f"{name}: unexpected managed policies {managed}")
-        log_group = props.get("LoggingConfig", {}).get("LogGroup")
+        if managed or role.get("PermissionsBoundary"):
+            problems.append(f"{name}: managed policies {managed} beside its own inline policy")
         if not (isinstance(log_group, dict) and "RetentionInDays" in live.get(log_group.get("Ref", ""), {}).get("Properties", {})):
             problems.append(f"{name}: no own log group with a retention")
         if "ReservedConcurrentExecutions" not in props:
