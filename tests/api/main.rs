@@ -5,6 +5,10 @@
 
 mod harness;
 
+// Every function's main.rs as a module, for the in-process property tests of their input parsers.
+#[path = "../../fuzz/functions.rs"]
+mod functions;
+
 mod admission;
 mod bookings;
 mod browser;

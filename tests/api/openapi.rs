@@ -1536,3 +1536,152 @@ fn the_answers_to_the_documented_examples_match_the_documented_schemas() {
         }
     });
 }
+
+// --- the parsers themselves, in this process ---------------------------------------------------------------
+
+/// A value to put somewhere in an example: every JSON type, edge numbers, and text near what ids, dates
+/// and limits accept.
+fn json_leaf() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        prop_oneof![Just(json!(0)), Just(json!(-1)), Just(json!(1.5)), Just(json!(1e300))],
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        "[0-9a-fA-F-]{30,40}".prop_map(Value::from),
+        "\\PC{0,40}".prop_map(Value::from),
+        "20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][01][0-9]:[0-5][0-9])"
+            .prop_map(Value::from),
+        (0usize..300).prop_map(|n| Value::from("x".repeat(n))),
+        Just(json!([])),
+        Just(json!({})),
+    ]
+}
+
+/// One change to an example: at the node picked by `at` (modulo the node count), what to do.
+#[derive(Clone, Debug)]
+enum Mutation {
+    Replace(Value),
+    Remove,
+    AddProbeField,
+    WrapInArray,
+}
+
+fn mutation() -> impl proptest::strategy::Strategy<Value = (usize, Mutation)> {
+    use proptest::prelude::*;
+    let kind = prop_oneof![
+        4 => json_leaf().prop_map(Mutation::Replace),
+        2 => Just(Mutation::Remove),
+        1 => Just(Mutation::AddProbeField),
+        1 => Just(Mutation::WrapInArray),
+    ];
+    (any::<usize>(), kind)
+}
+
+fn apply(body: &mut Value, at: usize, mutation: Mutation) {
+    let paths = nodes(body);
+    let path = &paths[at % paths.len()];
+    match mutation {
+        Mutation::Replace(value) => *node_mut(body, path) = value,
+        Mutation::Remove => match path.split_last() {
+            Some((Step::Key(key), parent)) => {
+                node_mut(body, parent)
+                    .as_object_mut()
+                    .map(|o| o.remove(key));
+            }
+            Some((Step::Index(i), parent)) => {
+                node_mut(body, parent).as_array_mut().map(|a| a.remove(*i));
+            }
+            None => *body = Value::Null,
+        },
+        Mutation::AddProbeField => {
+            if let Some(object) = node_mut(body, path).as_object_mut() {
+                object.insert(PROBE.into(), json!(1));
+            }
+        }
+        Mutation::WrapInArray => {
+            let target = node_mut(body, path);
+            *target = Value::Array(vec![target.take()]);
+        }
+    }
+}
+
+/// A JSON function's documented examples with the parser the function runs on its body
+/// (fuzz/functions.rs: every `main.rs` compiled here as a module).
+struct JsonParser {
+    op: Operation,
+    examples: Vec<Value>,
+    parse: fn(&[u8]) -> bool,
+}
+
+fn json_parsers() -> Vec<JsonParser> {
+    operations()
+        .into_iter()
+        .filter(|op| op.is_json())
+        .map(|op| {
+            let (_, parse) = *crate::functions::PARSERS
+                .iter()
+                .find(|(name, _)| *name == op.name)
+                .unwrap_or_else(|| panic!("{}: no such function in fuzz/functions.rs", op.name));
+            let examples = op.examples().into_iter().map(|(_, e)| e).collect();
+            JsonParser {
+                op,
+                examples,
+                parse,
+            }
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// The stable twin of the `function_input` fuzz target: an example with random changes never panics a
+    /// parser, and a parser takes nothing the document calls invalid (wrong types, missing or unknown
+    /// fields, arrays for objects, out-of-bounds text). Stricter rules of a function's own (a GUID that
+    /// exists, a date in the future) may refuse what the document allows; the other way round is a bug.
+    #[test]
+    fn a_function_accepts_no_body_the_document_calls_invalid(
+        which in proptest::prelude::any::<usize>(),
+        example in proptest::prelude::any::<usize>(),
+        changes in proptest::collection::vec(mutation(), 1..4),
+    ) {
+        static PARSERS: OnceLock<Vec<JsonParser>> = OnceLock::new();
+        let parsers = PARSERS.get_or_init(json_parsers);
+        let JsonParser { op, examples, parse } = &parsers[which % parsers.len()];
+        let mut body = examples[example % examples.len()].clone();
+        for (at, change) in changes {
+            apply(&mut body, at, change);
+        }
+        let accepted = parse(&serde_json::to_vec(&body).expect("JSON"));
+        let problems = violations(op.schema(), &body);
+        proptest::prop_assert!(
+            !accepted || problems.is_empty(),
+            "{} accepted {body} though the document says {problems:?}",
+            op.name
+        );
+    }
+}
+
+#[test]
+fn every_documented_example_is_accepted_by_its_function_parser() {
+    let mut refused = Vec::new();
+    for JsonParser {
+        op,
+        examples,
+        parse,
+    } in json_parsers()
+    {
+        for example in examples {
+            if !parse(&serde_json::to_vec(&example).expect("JSON")) {
+                refused.push(format!("{}: {example}", op.name));
+            }
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "refused examples:\n{}",
+        refused.join("\n")
+    );
+}

@@ -7,7 +7,7 @@ use wix_elevate::members::{MemberRef, MemberState};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 
-struct ApproveMember;
+pub struct ApproveMember;
 
 impl Endpoint for ApproveMember {
     const NAME: &'static str = "approve-member";

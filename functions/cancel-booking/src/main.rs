@@ -10,7 +10,7 @@ use wix_elevate::bookings::{BookingRequest, BookingView, write_booking};
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus};
 
-struct CancelBooking;
+pub struct CancelBooking;
 
 impl Endpoint for CancelBooking {
     const NAME: &'static str = "cancel-booking";

@@ -6,11 +6,11 @@ use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::orders::{CancelOptions, Order};
 
-struct CancelOrder;
+pub struct CancelOrder;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Cancel {
+pub struct Cancel {
     order_id: WixId,
     /// Put the items back in stock.
     #[serde(default)]
@@ -56,7 +56,7 @@ impl Endpoint for CancelOrder {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct OrderState {
+pub struct OrderState {
     id: WixId,
     status: Option<String>,
     payment_status: Option<String>,

@@ -8,7 +8,7 @@ use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{Booking, BookingChange, BookingStatus};
 
-struct ConfirmBooking;
+pub struct ConfirmBooking;
 
 impl Endpoint for ConfirmBooking {
     const NAME: &'static str = "confirm-booking";

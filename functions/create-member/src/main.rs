@@ -8,7 +8,7 @@ use wix_elevate::members::{self, MemberState, NewMember};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 
-struct CreateMember;
+pub struct CreateMember;
 
 impl Endpoint for CreateMember {
     const NAME: &'static str = "create-member";

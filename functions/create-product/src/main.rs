@@ -9,7 +9,7 @@ use wix_elevate::prelude::*;
 use wix_elevate::stores::NewProduct;
 use wix_elevate::wix::stores::{Catalog, CreatedProduct};
 
-struct CreateProduct;
+pub struct CreateProduct;
 
 impl Endpoint for CreateProduct {
     const NAME: &'static str = "create-product";
@@ -33,7 +33,7 @@ impl Endpoint for CreateProduct {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ProductCreated {
+pub struct ProductCreated {
     id: WixId,
     name: String,
     catalog_version: Catalog,

@@ -4,7 +4,7 @@ use wix_elevate::members::MemberRef;
 use wix_elevate::ownership::{MemberAccount, Reach};
 use wix_elevate::prelude::*;
 
-struct DeleteMember;
+pub struct DeleteMember;
 
 impl Endpoint for DeleteMember {
     const NAME: &'static str = "delete-member";
@@ -35,7 +35,7 @@ impl Endpoint for DeleteMember {
 }
 
 #[derive(Serialize)]
-struct Deleted {
+pub struct Deleted {
     id: WixId,
     deleted: bool,
 }

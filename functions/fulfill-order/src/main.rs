@@ -6,11 +6,11 @@ use wix_elevate::orders::{self, FulfilledLine, FulfillmentLines, TrackingInfo};
 use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 
-struct FulfillOrder;
+pub struct FulfillOrder;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Fulfil {
+pub struct Fulfil {
     order_id: WixId,
     line_items: FulfillmentLines,
     #[serde(default)]
@@ -53,7 +53,7 @@ impl Endpoint for FulfillOrder {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Fulfilled {
+pub struct Fulfilled {
     order_id: WixId,
     fulfillment_id: Option<String>,
     line_items: Vec<FulfilledLine>,

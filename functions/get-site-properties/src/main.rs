@@ -6,7 +6,7 @@
 use wix_elevate::prelude::*;
 use wix_elevate::wix::site_properties::{Address, Locale, SiteProperties};
 
-struct GetSiteProperties;
+pub struct GetSiteProperties;
 
 impl Endpoint for GetSiteProperties {
     const NAME: &'static str = "get-site-properties";
@@ -27,7 +27,7 @@ impl Endpoint for GetSiteProperties {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PublicSiteProperties {
+pub struct PublicSiteProperties {
     site_display_name: Option<String>,
     business_name: Option<String>,
     address: Option<Address>,

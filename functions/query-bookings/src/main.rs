@@ -17,17 +17,17 @@ use wix_elevate::bookings::BookingView;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::bookings::{BookingFilter, BookingPageRequest, BookingStatus};
 
-struct QueryBookings;
+pub struct QueryBookings;
 
 #[derive(Deserialize)]
 #[serde(try_from = "RawQueryRequest")]
-struct QueryRequest {
+pub struct QueryRequest {
     page: BookingPageRequest,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RawQueryRequest {
+pub struct RawQueryRequest {
     filter: Option<Filter>,
     limit: Option<PageLimit>,
     cursor: Option<Cursor>,
@@ -35,7 +35,7 @@ struct RawQueryRequest {
 
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Filter {
+pub struct Filter {
     #[serde(default)]
     status: Vec<BookingStatus>,
     start_from: Option<Timestamp>,
@@ -78,7 +78,7 @@ impl TryFrom<RawQueryRequest> for QueryRequest {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct BookingList {
+pub struct BookingList {
     bookings: Vec<BookingView>,
     /// Send it back as `cursor` for the next page; absent on the last page.
     next_cursor: Option<String>,

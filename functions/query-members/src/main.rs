@@ -10,7 +10,7 @@ use wix_elevate::policy::AdminGrant;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::members::{Member, MembersPage};
 
-struct QueryMembers;
+pub struct QueryMembers;
 
 impl Endpoint for QueryMembers {
     const NAME: &'static str = "query-members";
@@ -30,14 +30,14 @@ impl Endpoint for QueryMembers {
 }
 
 #[derive(Serialize)]
-struct MemberList {
+pub struct MemberList {
     members: Vec<MemberRow>,
     paging: Paging,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MemberRow {
+pub struct MemberRow {
     id: WixId,
     login_email: Option<String>,
     status: Option<String>,
@@ -48,7 +48,7 @@ struct MemberRow {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Paging {
+pub struct Paging {
     limit: u16,
     offset: u32,
     count: usize,

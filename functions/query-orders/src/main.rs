@@ -9,7 +9,7 @@ use wix_elevate::orders::{self, OrderQuery};
 use wix_elevate::prelude::*;
 use wix_elevate::wix::orders::{Order, OrderPage};
 
-struct QueryOrders;
+pub struct QueryOrders;
 
 impl Endpoint for QueryOrders {
     const NAME: &'static str = "query-orders";
@@ -32,14 +32,14 @@ impl Endpoint for QueryOrders {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct OrderList {
+pub struct OrderList {
     orders: Vec<OrderSummary>,
     next_cursor: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct OrderSummary {
+pub struct OrderSummary {
     id: WixId,
     number: Option<String>,
     status: Option<String>,
@@ -56,7 +56,7 @@ struct OrderSummary {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LineSummary {
+pub struct LineSummary {
     id: Option<String>,
     name: Option<String>,
     quantity: Option<u32>,
@@ -64,7 +64,7 @@ struct LineSummary {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Buyer {
+pub struct Buyer {
     member_id: Option<String>,
     email: Option<String>,
 }

@@ -10,11 +10,11 @@ use wix_elevate::prelude::*;
 use wix_elevate::refunds::{self, RefundRequest};
 use wix_elevate::wix::billing::PaymentShare;
 
-struct RefundOrder;
+pub struct RefundOrder;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Refund {
+pub struct Refund {
     order_id: WixId,
     amount: Amount,
     /// Shown to the customer (Wix's `customerReason`).
@@ -63,7 +63,7 @@ impl Endpoint for RefundOrder {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RefundReceipt {
+pub struct RefundReceipt {
     refund_id: Option<String>,
     order_id: WixId,
     amount: Amount,

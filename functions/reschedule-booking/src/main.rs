@@ -14,11 +14,11 @@ use wix_elevate::wix::bookings::{
     BookedKind, Booking, BookingChange, BookingStatus, NewSlot, ParticipantNotification, SlotTime,
 };
 
-struct RescheduleBooking;
+pub struct RescheduleBooking;
 
 #[derive(Deserialize)]
 #[serde(try_from = "RawRescheduleRequest")]
-struct RescheduleRequest {
+pub struct RescheduleRequest {
     booking_id: WixId,
     slot: NewSlot,
     participant_notification: ParticipantNotification,
@@ -26,7 +26,7 @@ struct RescheduleRequest {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RawRescheduleRequest {
+pub struct RawRescheduleRequest {
     booking_id: WixId,
     event_id: Option<EventId>,
     start_date: Option<Timestamp>,

@@ -9,7 +9,7 @@ use wix_elevate::prelude::*;
 use wix_elevate::stores::InventoryUpdate;
 use wix_elevate::wix::stores::{Catalog, StockLevel};
 
-struct UpdateInventory;
+pub struct UpdateInventory;
 
 impl Endpoint for UpdateInventory {
     const NAME: &'static str = "update-inventory";
@@ -34,7 +34,7 @@ impl Endpoint for UpdateInventory {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct StockUpdated {
+pub struct StockUpdated {
     product_id: WixId,
     variant_id: WixId,
     catalog_version: Catalog,

@@ -13,7 +13,7 @@ use wix_elevate::Subject;
 use wix_elevate::prelude::*;
 use wix_elevate::wix::data::DataDate;
 
-struct UploadImage;
+pub struct UploadImage;
 
 impl Endpoint for UploadImage {
     const NAME: &'static str = "upload-image";
@@ -67,7 +67,7 @@ fn upstream(error: WixError) -> ApiError {
 /// The CMS item, with the field names of the "Upload Images to CMS" collection.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UploadedImageItem<'a> {
+pub struct UploadedImageItem<'a> {
     uploaded_image: &'a str,
     image_title: &'a Text<100>,
     uploader_name: &'a Text<100>,
@@ -77,7 +77,7 @@ struct UploadedImageItem<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Uploaded {
+pub struct Uploaded {
     item_id: String,
     media_url: String,
 }

@@ -406,10 +406,7 @@ impl AdminAuth {
                 AuthError::MintFailed { status, request_id }
             });
         }
-        let parsed: TokenResponse = serde_json::from_slice(&bytes).map_err(|e| {
-            AuthError::MintResponseMalformed(format!("{:?} at column {}", e.classify(), e.column()))
-        })?;
-        let lifetime = parse_lifetime(parsed.expires_in.as_ref());
+        let (parsed, lifetime) = decode_token_response(&bytes)?;
         self.mints.fetch_add(1, Ordering::Relaxed);
         tracing::info!(
             wix_request_id = ?request_id,
@@ -428,6 +425,29 @@ impl AdminAuth {
 /// The margin grows with the lifetime but never eats more than a fifth of it.
 fn expiry_margin(lifetime: Duration) -> Duration {
     (lifetime / 5).min(MAX_EXPIRY_MARGIN)
+}
+
+/// Wix's answer to the `client_credentials` grant, and the lifetime the token is used for.
+fn decode_token_response(bytes: &[u8]) -> Result<(TokenResponse, Duration), AuthError> {
+    let parsed: TokenResponse = serde_json::from_slice(bytes).map_err(|e| {
+        AuthError::MintResponseMalformed(format!("{:?} at column {}", e.classify(), e.column()))
+    })?;
+    let lifetime = parse_lifetime(parsed.expires_in.as_ref());
+    Ok((parsed, lifetime))
+}
+
+/// The token-mint answer decoded as [`AdminAuth`] decodes it, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub fn fuzz_token_response(bytes: &[u8]) -> bool {
+    let Ok((_, lifetime)) = decode_token_response(bytes) else {
+        return false;
+    };
+    assert!(
+        !lifetime.is_zero() && lifetime <= MAX_TOKEN_LIFETIME,
+        "{lifetime:?}"
+    );
+    true
 }
 
 fn parse_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {

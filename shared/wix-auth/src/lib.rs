@@ -11,6 +11,8 @@ mod http;
 mod secret;
 mod source;
 
+#[cfg(feature = "fuzzing")]
+pub use admin::fuzz_token_response;
 pub use admin::{AdminAuth, AdminCredential, AdminStats};
 pub use error::AuthError;
 pub use http::{Answer, ReadError, read_answer, request_id, wix_http_client};

@@ -81,7 +81,7 @@ pub struct CallerVerifier {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TokenInfo {
+pub(crate) struct TokenInfo {
     #[serde(default)]
     active: bool,
     subject_type: Option<String>,
@@ -193,8 +193,7 @@ impl CallerVerifier {
                 .map_err(transport_error)?;
             let answer = read_capped(response).await?;
             if answer.status == 200 {
-                return serde_json::from_slice::<TokenInfo>(&answer.body)
-                    .map_err(|e| WixError::Unreadable(format!("token-info ({:?})", e.classify())));
+                return decode_token_info(&answer.body);
             }
             Err(WixError::Status {
                 status: answer.status,
@@ -228,7 +227,11 @@ impl CallerVerifier {
     }
 
     /// The checks on Wix's answer: active, issued by our client, for our site, a visitor or a member.
-    fn accept(&self, info: TokenInfo, now: SystemTime) -> Result<(Subject, SystemTime), ApiError> {
+    pub(crate) fn accept(
+        &self,
+        info: TokenInfo,
+        now: SystemTime,
+    ) -> Result<(Subject, SystemTime), ApiError> {
         const INVALID: ApiError = ApiError::Unauthenticated("the access token is not valid");
         if !info.active {
             return Err(ApiError::Unauthenticated(
@@ -273,6 +276,11 @@ impl CallerVerifier {
         };
         Ok((subject, expires_at))
     }
+}
+
+pub(crate) fn decode_token_info(answer: &[u8]) -> Result<TokenInfo, WixError> {
+    serde_json::from_slice(answer)
+        .map_err(|e| WixError::Unreadable(format!("token-info ({:?})", e.classify())))
 }
 
 /// `exp` as epoch seconds, in a JSON number or string; milliseconds are recognised by their size.

@@ -48,10 +48,34 @@ impl<T: DeserializeOwned + Send> Input for Json<T> {
                 "the request body must be a JSON object",
             ));
         }
-        serde_json::from_slice(body)
-            .map(Json)
-            .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))
+        let parsed = serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))?;
+        // An `Option` field takes `null` as absent, but no documented request field is nullable: one
+        // spelling per request, as the OpenAPI describes it.
+        if holds_null(body) {
+            return Err(ApiError::bad_request(
+                "the request body must not hold null: leave an optional field out instead",
+            ));
+        }
+        Ok(Json(parsed))
     }
+}
+
+/// Whether a JSON document (already parsed, so well formed) has a `null` anywhere: outside strings, an
+/// `n` can only begin that literal.
+fn holds_null(json: &[u8]) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in json {
+        match (in_string, byte) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'n') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A `multipart/form-data` body (a browser's `FormData`) parsed into `T`. Only the fields `T` names are
@@ -263,6 +287,42 @@ mod tests {
         }
         let spaced = format!(" \n\t{{\"id\":\"{id}\"}}");
         assert!(Json::<Body>::parse(&parts(&headers, ""), spaced.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_json_body_holding_null_is_refused_even_where_the_field_is_optional() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Optional {
+            note: Option<String>,
+            tags: Option<Vec<String>>,
+        }
+        let headers = http::HeaderMap::new();
+        let parse = |body: &str| Json::<Optional>::parse(&parts(&headers, ""), body.as_bytes());
+        assert!(
+            serde_json::from_str::<Optional>(r#"{"note":null}"#).is_ok(),
+            "serde alone takes null as absent"
+        );
+        for bad in [
+            r#"{"note":null}"#,
+            r#"{"tags":["a",null]}"#,
+            r#"{ "note" : null }"#,
+        ] {
+            let err = parse(bad).err().expect("rejected");
+            assert!(
+                matches!(&err, ApiError::BadRequest(m) if m.contains("null")),
+                "{bad}: {err:?}"
+            );
+        }
+        // The word inside text, escaped quotes included, is not the literal.
+        for good in [
+            r#"{}"#,
+            r#"{"note":"null"}"#,
+            r#"{"note":"a\"null\\","tags":["n"]}"#,
+        ] {
+            assert!(parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod config;
 mod context;
 mod cors;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod idempotency;
 mod ids;
 pub mod image;

@@ -111,6 +111,13 @@ fn an_inactive_expired_or_undated_token_is_refused() {
     assert!(refused(json!({ "exp": "soon" }), NOT_VALID));
 }
 
+/// Found by the `token_info` fuzz target: `{}` decodes (every field is optional) and must be refused.
+#[test]
+fn an_empty_token_info_answer_is_refused() {
+    let empty = decode_token_info(b"{}").unwrap();
+    assert!(verifier().accept(empty, SystemTime::now()).is_err());
+}
+
 #[test]
 fn exp_is_read_as_seconds_milliseconds_or_a_string() {
     let at = |secs: u64| UNIX_EPOCH + Duration::from_secs(secs);

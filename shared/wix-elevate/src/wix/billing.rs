@@ -150,6 +150,13 @@ impl Wix {
     }
 }
 
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[
+    super::decodes::<RefundabilityAnswer>,
+    super::decodes::<RefundAnswer>,
+];
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -463,6 +463,13 @@ impl Wix {
     }
 }
 
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[
+    super::decodes::<QueryResponse>,
+    super::decodes::<BookingEnvelope>,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

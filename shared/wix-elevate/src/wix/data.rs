@@ -70,6 +70,10 @@ impl Wix {
     }
 }
 
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[super::decodes::<DataItemEnvelope>];
+
 #[cfg(test)]
 mod tests {
     use super::*;

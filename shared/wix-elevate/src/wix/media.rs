@@ -61,3 +61,8 @@ impl Wix {
         Ok(uploaded.file)
     }
 }
+
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] =
+    &[super::decodes::<UploadUrl>, super::decodes::<FileEnvelope>];

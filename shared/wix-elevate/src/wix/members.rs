@@ -157,3 +157,10 @@ pub struct PagingMetadata {
     pub total: Option<u32>,
     pub too_many_to_count: Option<bool>,
 }
+
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[
+    super::decodes::<MemberEnvelope>,
+    super::decodes::<MembersPage>,
+];

@@ -450,6 +450,28 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T, WixError>
     })
 }
 
+/// Decodes bytes as one Wix answer type: whether they were accepted.
+#[cfg(feature = "fuzzing")]
+pub(crate) type AnswerDecoder = fn(&[u8]) -> bool;
+
+/// Every Wix answer type the client decodes, module by module, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWER_DECODERS: &[&[AnswerDecoder]] = &[
+    billing::ANSWERS,
+    bookings::ANSWERS,
+    data::ANSWERS,
+    media::ANSWERS,
+    members::ANSWERS,
+    orders::ANSWERS,
+    site_properties::ANSWERS,
+    stores::ANSWERS,
+];
+
+#[cfg(feature = "fuzzing")]
+fn decodes<T: DeserializeOwned>(bytes: &[u8]) -> bool {
+    decode::<T>(bytes, "fuzz").is_ok()
+}
+
 /// An upload URL is followed only if it is https on the default port to one of `upload_hosts` (no
 /// credentials), or http(s) to loopback while `base` (Wix) is on loopback too: the sandbox. The URL comes
 /// from Wix's answer, but the bytes go where it says, so a look-alike (`localhost.`, an internal name, an

@@ -282,6 +282,14 @@ impl Wix {
     }
 }
 
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[
+    super::decodes::<SearchAnswer>,
+    super::decodes::<OrderAnswer>,
+    super::decodes::<FulfillmentAnswer>,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,10 @@ impl Wix {
     }
 }
 
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[super::decodes::<GetPropertiesResponse>];
+
 #[cfg(test)]
 mod tests {
     use super::*;

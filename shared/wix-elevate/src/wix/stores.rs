@@ -425,6 +425,15 @@ impl Wix {
     }
 }
 
+/// The answer types this module decodes, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) const ANSWERS: &[super::AnswerDecoder] = &[
+    super::decodes::<VersionAnswer>,
+    super::decodes::<ProductAnswer>,
+    super::decodes::<InventoryPage>,
+    super::decodes::<InventoryAnswer>,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
