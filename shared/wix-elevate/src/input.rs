@@ -3,6 +3,8 @@
 
 use serde::de::DeserializeOwned;
 
+mod objects;
+
 use crate::ApiError;
 use crate::values::Text;
 
@@ -49,6 +51,12 @@ impl<T: DeserializeOwned + Send> Input for Json<T> {
             ));
         }
         let parsed = serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))?;
+        // The same serde types, once more with structs only from objects (nested ones too: `"filter": []`
+        // is not a filter). The first reading keeps serde_json's own checks, duplicate fields among them.
+        let value: serde_json::Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))?;
+        objects::from_value::<T>(&value)
             .map_err(|e| ApiError::bad_request(format!("invalid request body: {e}")))?;
         // An `Option` field takes `null` as absent, but no documented request field is nullable: one
         // spelling per request, as the OpenAPI describes it.
