@@ -21,6 +21,46 @@ if (wixBase) {
   };
 }
 
+// The CAPTCHA widget that guards uploads: Cloudflare Turnstile, loaded from Cloudflare as its docs say.
+// `?turnstile=http://127.0.0.1:9100` loads the sandbox's stand-in instead (local development only; the
+// browser test routes challenges.cloudflare.com to the sandbox from outside the page).
+const turnstileBase = params.get("turnstile") ?? "https://challenges.cloudflare.com";
+const siteKey = params.get("siteKey") ?? "";
+
+/**
+ * @typedef {object} Turnstile The part of Turnstile's `window.turnstile` this page uses.
+ * @property {(container: string | HTMLElement, options: object) => string} render
+ * @property {(widgetId: string) => void} reset
+ */
+
+/** Load Turnstile's script and render the widget; resolves with its API and the widget's id. */
+function renderWidget(/** @type {(token: string) => void} */ onToken) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = `${turnstileBase}/turnstile/v0/api.js?render=explicit`;
+    script.async = true;
+    script.onerror = () => reject(new Error("the CAPTCHA widget did not load"));
+    script.onload = () => {
+      const turnstile = /** @type {Turnstile} */ (/** @type {any} */ (window).turnstile);
+      const id = turnstile.render("#upload-widget", {
+        sitekey: siteKey,
+        // upload-image expects this action (ATTESTATION_ACTION): a token made for another form is refused.
+        action: "upload_image",
+        callback: onToken,
+      });
+      resolve({ turnstile, id });
+    };
+    document.head.append(script);
+  });
+}
+
+/** The widget's next token: each one is good for one upload. */
+let deliver = (/** @type {string} */ _token) => {};
+const waitForToken = () => new Promise((resolve) => (deliver = resolve));
+let nextToken = waitForToken();
+const widget = renderWidget((token) => deliver(token));
+widget.catch(() => {}); // a widget that did not load is reported when an upload needs it
+
 const client = createClient({
   functionUrl: (name) => `${functionsBase}/${name}/`,
   token: wixTokens(clientId, localStorage),
@@ -78,10 +118,21 @@ element("upload").addEventListener("submit", async (event) => {
   status.className = "";
   status.textContent = "Uploading…";
   try {
+    const { turnstile, id } = await widget;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const unsolved = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("Complete the check above first.")), 30_000);
+    });
+    const token = /** @type {string} */ (await Promise.race([nextToken, unsolved]).finally(() => clearTimeout(timer)));
+    // Spent by this upload whatever its answer: the widget makes the next one.
+    nextToken = waitForToken();
+    turnstile.reset(id);
     const uploaded = await client.uploadImage(
       file,
       /** @type {HTMLInputElement} */ (element("upload-title")).value,
       /** @type {HTMLInputElement} */ (element("upload-name")).value,
+      token,
     );
     status.className = "ok";
     status.textContent = `Thanks! Your picture (item ${uploaded.itemId}) waits for approval.`;

@@ -123,14 +123,16 @@ export function createClient({ functionUrl, token }) {
      * @param {Blob} image JPEG, PNG, WebP or GIF
      * @param {string} title
      * @param {string} uploaderName
+     * @param {string} attestation the CAPTCHA widget's token (single-use: get a new one for every upload)
      * @returns {Promise<UploadedImage>}
      */
-    uploadImage: (image, title, uploaderName) => {
+    uploadImage: (image, title, uploaderName, attestation) => {
       const form = new FormData();
       form.set("file", image, image instanceof File ? image.name : "image");
       form.set("title", title);
       form.set("uploaderName", uploaderName);
-      return call("upload-image", { method: "POST", body: form });
+      const headers = { "attestation-token": attestation };
+      return call("upload-image", { method: "POST", body: form, headers });
     },
   };
 }

@@ -50,6 +50,10 @@ STATE_TABLE = {
 }
 # Functions that take an Idempotency-Key header (refund-order requires one): browsers send it only if CORS allows it.
 IDEMPOTENCY_KEY = {"CancelOrder", "CreateMember", "CreateProduct", "FulfillOrder", "RefundOrder", "UploadImage"}
+# Functions with an attestation step (upload-image): the widget's token header must pass CORS, and the function
+# must be told the provider and its mode, or a browser's upload could never carry the token.
+ATTESTED = {"UploadImage"}
+ATTESTATION_VARS = {"ATTESTATION", "ATTESTATION_PROVIDER", "ATTESTATION_HOSTNAMES", "ATTESTATION_ACTION", "ATTESTATION_MIN_SCORE"}
 
 
 class ManagedPolicies:
@@ -153,6 +157,13 @@ def check(template_text, auth_type):
         headers = [h.lower() for h in urls[0]["Properties"].get("Cors", {}).get("AllowHeaders", [])]
         if name in IDEMPOTENCY_KEY and "idempotency-key" not in headers:
             problems.append(f"{name}: takes an Idempotency-Key but its URL CORS does not allow the header")
+        variables = set(props.get("Environment", {}).get("Variables", {}))
+        if name in ATTESTED and "attestation-token" not in headers:
+            problems.append(f"{name}: takes an Attestation-Token but its URL CORS does not allow the header")
+        if name in ATTESTED and not ATTESTATION_VARS <= variables:
+            problems.append(f"{name}: attestation settings missing: {sorted(ATTESTATION_VARS - variables)}")
+        if name not in ATTESTED and variables & ATTESTATION_VARS:
+            problems.append(f"{name}: attestation settings on a function without an attestation step")
         role_name = props.get("Role", {}).get("Fn::GetAtt", [None])[0]
         role = live.get(role_name, {}).get("Properties", {})
         if role_name != f"{name}Role" or live[role_name]["Type"] != "AWS::IAM::Role":

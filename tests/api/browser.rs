@@ -7,6 +7,9 @@
 //! up as in production: the SDK calls `https://www.wixapis.com`, and drive.mjs answers Chromium's
 //! requests for that host from the sandbox. A third visit starts as a member who logged in elsewhere on
 //! the site (the SDK holds only the member's refresh token), so the SDK renews the member's token itself.
+//! The upload form loads Cloudflare Turnstile's widget script from `https://challenges.cloudflare.com`,
+//! which drive.mjs also answers from the sandbox (its stand-in widget), so upload-image gets a real
+//! attestation token and verifies it with the sandbox's `siteverify`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -140,6 +143,39 @@ async fn a_page_from_an_allowed_origin_works_and_one_from_another_origin_is_bloc
         site_calls, 2,
         "only the allowed pages' requests (visitor, member) were elevated"
     );
+    // The allowed page's upload carried a token from the widget it loaded (Turnstile's script, from
+    // challenges.cloudflare.com as routed by drive.mjs), and the function verified it once.
+    let widget: Vec<(String, String, u64)> = seen["allowed"]["widgetRequests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let url = r["url"].as_str().unwrap_or_default();
+            let path = url.split('?').next().unwrap_or_default().to_owned();
+            (
+                r["method"].as_str().unwrap_or_default().to_owned(),
+                path,
+                r["status"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        widget.contains(&(
+            "GET".into(),
+            "https://challenges.cloudflare.com/turnstile/v0/api.js".into(),
+            200
+        )),
+        "{seen}"
+    );
+    assert!(
+        widget
+            .iter()
+            .any(|(method, _, status)| method == "POST" && *status == 200),
+        "the widget got a token: {seen}"
+    );
+    assert_eq!(stats.attestation_calls, 1, "one upload, one siteverify");
+    let verified = stack.sandbox.state.attestation_verifications();
+    assert!(verified.iter().all(|v| v.success), "{verified:?}");
     // One check of the allowed page's visitor token in each function it called (each is its own
     // process with its own cache) and one of the member's; none for the other page, whose requests
     // died at the preflight.

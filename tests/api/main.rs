@@ -10,6 +10,7 @@ mod harness;
 mod functions;
 
 mod admission;
+mod attestation;
 mod bookings;
 mod browser;
 mod cold_start;

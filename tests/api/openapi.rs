@@ -20,6 +20,11 @@ const PROBE: &str = "zzProbe";
 const MAX_DETAIL_CHARS: usize = 300;
 /// The policies' refusals (`Refusal` in `shared/wix-elevate/src/error.rs`), which tell the policies apart.
 const ADMIN_ONLY: &str = "urn:wix-elevate:problem:admin-only";
+const ATTESTATION_HEADER: &str = "Attestation-Token";
+const ATTESTATION_REQUIRED: &str = "urn:wix-elevate:problem:attestation-required";
+const ATTESTATION_FAILED: &str = "urn:wix-elevate:problem:attestation-failed";
+/// openapi.yaml's example `Attestation-Token`, which [`request`] swaps for a real one.
+const ATTESTATION_EXAMPLE: &str = "0.sandbox-turnstile-token-from-the-widget";
 const NOT_ALLOWED: &str = "urn:wix-elevate:problem:caller-not-allowed";
 const POLICIES: [&str; 3] = ["AnyVisitor", "Admin", "AdminOrOwner"];
 /// Answers every operation documents: the pipeline can give them before or around any Wix call.
@@ -732,7 +737,14 @@ async fn request(
         request = request.bearer_auth(token);
     }
     for (name, value) in headers {
-        request = request.header(name.as_str(), value.as_str());
+        // An attestation token is single-use: in place of the documented example, each request gets a
+        // fresh one from the sandbox's widget (a probe's own value goes as it is).
+        let value =
+            match name.eq_ignore_ascii_case(ATTESTATION_HEADER) && value == ATTESTATION_EXAMPLE {
+                true => stack.attestation_token().await,
+                false => value.clone(),
+            };
+        request = request.header(name.as_str(), value);
     }
     request = match body {
         Body::None => request,
@@ -998,7 +1010,12 @@ fn the_documented_request_fields_are_exactly_the_fields_each_function_accepts() 
                     .parameters()
                     .iter()
                     .any(|p| p["name"] == header.as_str() && p["required"] == true);
-                if taken(&answer) != Some(!required) {
+                // The body is fine, so a missing attestation is its own refusal, not a 400.
+                let refused_as_documented = match header.eq_ignore_ascii_case(ATTESTATION_HEADER) {
+                    true => answer.status == 403 && answer.kind() == ATTESTATION_REQUIRED,
+                    false => taken(&answer) == Some(!required),
+                };
+                if !refused_as_documented {
                     problems.push(format!(
                         "{}: without the {header} header (required: {required}): {}",
                         op.name,
@@ -1367,9 +1384,19 @@ fn the_documented_limits_are_the_limits_each_function_enforces() {
                 changed.retain(|(n, _)| *n != name);
                 // An optional header is not in the probes' headers: sent here, on its own.
                 changed.push((name.clone(), text.clone()));
+                let asked_before = stack.stats().attestation_calls;
                 let answer = request(stack, &op, "", None, &changed, body_of(&op, &example)).await;
                 let documented = valid(header_schema, &json!(text));
-                if taken(&answer) != Some(documented) {
+                // No widget made this text, so any attestation token is refused: one of a documented
+                // length by the provider, any other before the provider is asked.
+                let as_documented = match name.eq_ignore_ascii_case(ATTESTATION_HEADER) {
+                    true => {
+                        let asked = stack.stats().attestation_calls > asked_before;
+                        answer.kind() == ATTESTATION_FAILED && asked == documented
+                    }
+                    false => taken(&answer) == Some(documented),
+                };
+                if !as_documented {
                     problems.push(format!(
                         "{}: header {name} of {} characters: documented {}, answered {}",
                         op.name,

@@ -29,8 +29,18 @@ fn upload_form(file: &[u8], declared: &str, extra: &[FormField<'_>]) -> (String,
     multipart_form(&fields)
 }
 
+/// An upload as the example page sends it: with a fresh attestation token from the (sandbox's) widget.
 async fn upload(stack: &Stack, token: Option<&str>, form: (String, Vec<u8>)) -> Reply {
-    stack.post_body(FUNCTION, token, &form.0, form.1).await
+    let attestation = stack.attestation_token().await;
+    stack
+        .post_body_with_headers(
+            FUNCTION,
+            token,
+            &[("attestation-token", &attestation)],
+            &form.0,
+            form.1,
+        )
+        .await
 }
 
 fn assert_nothing_stored(stack: &Stack) {
@@ -274,9 +284,7 @@ async fn an_upload_cannot_set_is_approved_or_any_field_beyond_title_and_uploader
         upload_form(&file, "image/png", &[]).1,
     ));
     for (content_type, body) in forms {
-        let reply = stack
-            .post_body(FUNCTION, Some(&visitor), &content_type, body)
-            .await;
+        let reply = upload(&stack, Some(&visitor), (content_type, body)).await;
         assert_eq!(reply.status, 400, "{}", reply.body);
         reply.problem(400);
     }
@@ -359,9 +367,7 @@ async fn a_title_that_displays_other_than_it_reads_is_refused_and_nothing_is_sto
                 b"Rui",
             ),
         ]);
-        let reply = stack
-            .post_body(FUNCTION, Some(&visitor), &content_type, body)
-            .await;
+        let reply = upload(&stack, Some(&visitor), (content_type, body)).await;
         let problem = reply.problem(400);
         assert!(
             problem["detail"]

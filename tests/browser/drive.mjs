@@ -5,9 +5,11 @@
 //   node drive.mjs --functions URL --wix URL --client-id ID --allowed-port N --other-port N
 //                  --image PATH --screenshots DIR [--upload] [--member-refresh-token TOKEN]
 //
-// The page is configured as in production: Wix's SDK in it calls https://www.wixapis.com. Chromium's
-// requests for that host (preflights included) are answered by the sandbox at --wix instead, through the
-// DevTools Fetch domain; each one is reported (`wixRequests`), so the caller sees what the SDK sent.
+// The page is configured as in production: Wix's SDK in it calls https://www.wixapis.com, and the upload
+// form loads Cloudflare Turnstile's widget from https://challenges.cloudflare.com. Chromium's requests for
+// those hosts (preflights included) are answered by the sandbox at --wix instead (it serves a stand-in
+// widget), through the DevTools Fetch domain; each one is reported (`wixRequests`, `widgetRequests`), so
+// the caller sees what the page sent.
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -63,20 +65,23 @@ const browser = await chromium.launch({
 });
 
 const WIX_API = "https://www.wixapis.com";
+const TURNSTILE = "https://challenges.cloudflare.com";
 // Not forwarded: they describe one hop, and node's fetch sets its own.
 const HOP_HEADERS = new Set(["connection", "keep-alive", "host", "content-length", "transfer-encoding", "upgrade"]);
 
 /**
- * Answer the page's requests for https://www.wixapis.com from the sandbox, as if DNS and TLS led there.
+ * Answer the page's requests for https://www.wixapis.com and https://challenges.cloudflare.com from the
+ * sandbox, as if DNS and TLS led there; each request is recorded in `seen[host]`.
  * Playwright's own page.route is not used: while any route is set, Playwright answers every CORS preflight
  * of the page itself (allowing everything), and this test is about the functions' own preflight answers.
  * The DevTools Fetch domain with a pattern pauses only this host's requests, preflights included.
  */
-async function routeWixToSandbox(page, seen) {
+async function routeToSandbox(page, seen) {
   const cdp = await page.context().newCDPSession(page);
   cdp.on("Fetch.requestPaused", async ({ requestId, request }) => {
     const record = { method: request.method, url: request.url };
-    seen.push(record);
+    const host = [WIX_API, TURNSTILE].find((base) => request.url.startsWith(`${base}/`));
+    seen[host].push(record);
     try {
       const body = request.postDataEntries
         ? Buffer.concat(request.postDataEntries.map((entry) => Buffer.from(entry.bytes ?? "", "base64")))
@@ -86,7 +91,7 @@ async function routeWixToSandbox(page, seen) {
       );
       record.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
       if (body !== undefined) record.body = parseJson(body.toString());
-      const response = await fetch(args.wix + request.url.slice(WIX_API.length), {
+      const response = await fetch(args.wix + request.url.slice(host.length), {
         method: request.method,
         headers,
         body,
@@ -107,7 +112,8 @@ async function routeWixToSandbox(page, seen) {
       await cdp.send("Fetch.failRequest", { requestId, errorReason: "Failed" }).catch(() => {});
     }
   });
-  await cdp.send("Fetch.enable", { patterns: [{ urlPattern: `${WIX_API}/*`, requestStage: "Request" }] });
+  const patterns = [WIX_API, TURNSTILE].map((base) => ({ urlPattern: `${base}/*`, requestStage: "Request" }));
+  await cdp.send("Fetch.enable", { patterns });
 }
 
 function parseJson(text) {
@@ -131,7 +137,8 @@ async function visit(port, name, { upload = false, tokens } = {}) {
   const direct = [];
   page.on("request", (request) => request.url().startsWith(args.wix) && direct.push(request.url()));
   const wixRequests = [];
-  await routeWixToSandbox(page, wixRequests);
+  const widgetRequests = [];
+  await routeToSandbox(page, { [WIX_API]: wixRequests, [TURNSTILE]: widgetRequests });
   if (tokens) {
     await page.addInitScript((saved) => localStorage.setItem("wix-tokens", saved), JSON.stringify(tokens));
   }
@@ -156,6 +163,7 @@ async function visit(port, name, { upload = false, tokens } = {}) {
   }
   result.consoleErrors = consoleErrors;
   result.wixRequests = wixRequests;
+  result.widgetRequests = widgetRequests;
   result.directSandboxRequests = direct;
   await page.screenshot({ path: join(args.screenshots, `${name}.png`), fullPage: true });
   await page.close();

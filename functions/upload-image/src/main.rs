@@ -23,6 +23,9 @@ impl Endpoint for UploadImage {
     const IDEMPOTENCY: Idempotency = Idempotency::Optional;
     /// Shared by every instance: per caller, per source network and per site, in uploads and bytes.
     const BUDGETS: Budgets = Budgets::Uploads;
+    /// Anyone can mint a visitor token, and this writes into the site's media and CMS: a person must have
+    /// passed the site's CAPTCHA widget (a deployment may relax it with `ATTESTATION=optional`).
+    const ATTESTATION: Attestation = Attestation::Required;
     type Policy = AnyVisitor;
     type Input = Multipart<Upload>;
     type Output = Uploaded;

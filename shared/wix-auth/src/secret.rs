@@ -46,13 +46,14 @@ struct SecretJson {
     client_secret: Option<String>,
     api_key: Option<String>,
     site_id: Option<String>,
+    /// The attestation provider's secret key (Turnstile, reCAPTCHA, hCaptcha): beside the Wix credentials,
+    /// so one secret, one rotation and one IAM statement cover a function.
+    attestation_secret: Option<String>,
 }
 
-impl WixCredentials {
-    /// Parse the secret JSON: `{"clientId","clientSecret"}` or `{"apiKey","siteId"}`, nothing else.
-    /// Errors name the fields, never their values.
-    pub fn parse(json: &str) -> Result<Self, AuthError> {
-        let raw: SecretJson = serde_json::from_str(json).map_err(|e| {
+impl SecretJson {
+    fn read(json: &str) -> Result<Self, AuthError> {
+        serde_json::from_str(json).map_err(|e| {
             // serde's message may quote input around an error position; keep only its category.
             AuthError::SecretMalformed(format!(
                 "expected {{\"clientId\",\"clientSecret\"}} or {{\"apiKey\",\"siteId\"}} ({:?} error at line {} column {})",
@@ -60,7 +61,25 @@ impl WixCredentials {
                 e.line(),
                 e.column()
             ))
-        })?;
+        })
+    }
+}
+
+/// The secret JSON's `attestationSecret`, if it has one (a blank one counts as none).
+pub fn attestation_secret(json: &str) -> Result<Option<Secret>, AuthError> {
+    let raw = SecretJson::read(json)?;
+    Ok(raw
+        .attestation_secret
+        .filter(|s| !s.trim().is_empty())
+        .map(Secret::new))
+}
+
+impl WixCredentials {
+    /// Parse the secret JSON: `{"clientId","clientSecret"}` or `{"apiKey","siteId"}`, each optionally with
+    /// `attestationSecret` (read by [`attestation_secret`]), nothing else.
+    /// Errors name the fields, never their values.
+    pub fn parse(json: &str) -> Result<Self, AuthError> {
+        let raw = SecretJson::read(json)?;
         let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
         match (
             non_empty(raw.client_id),
@@ -152,6 +171,34 @@ mod tests {
         let shape = fixed(r#"{"clientId":"c"}"#);
         assert_eq!(fixed(r#"{"apiKey":"k","clientSecret":"s"}"#), shape);
         assert_eq!(fixed(r#"{"clientId":"a-client-id-nobody-knows"}"#), shape);
+    }
+
+    #[test]
+    fn the_attestation_secret_sits_beside_either_kind_of_credentials() {
+        let oauth = r#"{"clientId":"c","clientSecret":"s","attestationSecret":"0x4AAA-key"}"#;
+        assert!(matches!(
+            WixCredentials::parse(oauth),
+            Ok(WixCredentials::OAuth { .. })
+        ));
+        assert_eq!(
+            attestation_secret(oauth).unwrap(),
+            Some(Secret::new("0x4AAA-key"))
+        );
+        let api_key = r#"{"apiKey":"k","siteId":"s","attestationSecret":"key"}"#;
+        assert!(matches!(
+            WixCredentials::parse(api_key),
+            Ok(WixCredentials::ApiKey { .. })
+        ));
+        assert_eq!(
+            attestation_secret(r#"{"clientId":"c","clientSecret":"s"}"#).unwrap(),
+            None
+        );
+        assert_eq!(
+            attestation_secret(r#"{"attestationSecret":"  "}"#).unwrap(),
+            None
+        );
+        // Alone it is not Wix credentials.
+        assert!(WixCredentials::parse(r#"{"attestationSecret":"key"}"#).is_err());
     }
 
     #[test]

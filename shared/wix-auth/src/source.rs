@@ -3,7 +3,7 @@ use std::time::Duration;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_secretsmanager::Client as SecretsManager;
 
-use crate::{AuthError, WixCredentials};
+use crate::{AuthError, Secret, WixCredentials};
 
 /// The AWS configuration (region, credentials chain, endpoint overrides such as
 /// `AWS_ENDPOINT_URL_DYNAMODB`), loaded once per process and shared by every AWS client; each client sets
@@ -79,8 +79,18 @@ impl SecretSource {
     }
 
     pub async fn fetch(&self) -> Result<WixCredentials, AuthError> {
+        WixCredentials::parse(self.fetch_json().await?.expose())
+    }
+
+    /// The attestation provider's secret key from the same secret JSON (`attestationSecret`), if any.
+    pub async fn fetch_attestation_secret(&self) -> Result<Option<Secret>, AuthError> {
+        crate::secret::attestation_secret(self.fetch_json().await?.expose())
+    }
+
+    /// The secret JSON itself, still wrapped: only the parsers above look inside.
+    async fn fetch_json(&self) -> Result<Secret, AuthError> {
         match self {
-            SecretSource::DevInline(json) => WixCredentials::parse(json.expose()),
+            SecretSource::DevInline(json) => Ok(json.clone()),
             SecretSource::SecretsManager { client, secret_id } => {
                 let out = client
                     .get_secret_value()
@@ -96,7 +106,7 @@ impl SecretSource {
                 let json = out.secret_string().ok_or_else(|| {
                     AuthError::SecretMalformed("the secret has no SecretString".into())
                 })?;
-                WixCredentials::parse(json)
+                Ok(Secret::new(json))
             }
         }
     }

@@ -101,6 +101,14 @@ pub enum Refusal {
     /// A caller who is not an admin, at a function only admins may call.
     #[error("only an admin may do this")]
     AdminOnly,
+    /// A function that requires attestation, called without an `Attestation-Token`.
+    #[error(
+        "this function needs an attestation token (the site's CAPTCHA widget) in the Attestation-Token header"
+    )]
+    AttestationRequired,
+    /// An attestation token that is invalid, expired, already used or made for another site or action.
+    #[error("the attestation token was not accepted; complete the widget again for a new one")]
+    AttestationFailed,
     /// A member acting on a resource that is not theirs; the text names the kind of resource.
     #[error("{0}")]
     NotOwner(&'static str),
@@ -113,6 +121,8 @@ impl Refusal {
             Refusal::CallerNotAllowed => "caller-not-allowed",
             Refusal::AdminOnly => "admin-only",
             Refusal::NotOwner(_) => "not-owner",
+            Refusal::AttestationRequired => "attestation-required",
+            Refusal::AttestationFailed => "attestation-failed",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
 
 mod admission;
+pub mod attestation;
 pub mod bookings;
 pub mod budget;
 mod caller;
@@ -37,6 +38,7 @@ pub mod stores;
 pub mod values;
 pub mod wix;
 
+pub use attestation::Attestation;
 pub use budget::Budgets;
 pub use caller::{Caller, CallerVerifier, Subject};
 pub use config::{Config, ConfigError, RateLimits, setting};
@@ -63,8 +65,8 @@ pub mod prelude {
         Timestamp,
     };
     pub use crate::{
-        Amount, ApiError, Budgets, Endpoint, EventId, Idempotency, Json, Multipart, NoInput,
-        Repeat, Wix, WixError, WixId, WixPath, serve,
+        Amount, ApiError, Attestation, Budgets, Endpoint, EventId, Idempotency, Json, Multipart,
+        NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
     pub use serde::{Deserialize, Serialize};

@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use wix_auth::{AdminAuth, SecretSource};
 
 use crate::admission::Admission;
+use crate::attestation::{self, Attestation, AttestationSettings, Attestor};
 use crate::budget::{BudgetPlan, Budgets, Spend};
 use crate::context::source_ip;
 use crate::cors;
@@ -55,6 +56,9 @@ pub trait Endpoint: Send + Sync + 'static {
     const IDEMPOTENCY: Idempotency = Idempotency::None;
     /// Which shared budgets a request spends before its Wix call; see [`crate::budget`].
     const BUDGETS: Budgets = Budgets::None;
+    /// Whether a request needs a person's attestation (a CAPTCHA widget's token), by default; see
+    /// [`crate::attestation`].
+    const ATTESTATION: Attestation = Attestation::Off;
     /// How long an `Idempotency-Key`'s record lasts, an unknown outcome's included: a repeat of the key
     /// within it is never run again.
     const RECORD_TTL: Duration = DAY;
@@ -84,6 +88,7 @@ pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
         records: E::IDEMPOTENCY.accepts_key(),
         budgets: E::BUDGETS,
         record_ttl: E::RECORD_TTL,
+        attestation: E::ATTESTATION,
     };
     let app = Arc::new(App::cold_start(keeps).await);
     lambda_http::run_concurrent(service_fn(move |request: Request| {
@@ -108,13 +113,18 @@ pub(crate) struct Keeps {
     records: bool,
     budgets: Budgets,
     record_ttl: Duration,
+    attestation: Attestation,
 }
 
 pub(crate) struct Ready {
     pub(crate) config: Config,
+    /// The one HTTP client (Wix, token-info, the attestation provider).
+    http: reqwest::Client,
     pub(crate) wix: Arc<WixClient>,
     pub(crate) verifier: CallerVerifier,
     admission: Admission,
+    /// Present where attestation is on for this function.
+    attestor: Option<Attestor>,
     /// Present only in functions that keep shared state: the others never build a DynamoDB client.
     pub(crate) state: Option<StateStore>,
     budgets: Option<BudgetPlan>,
@@ -130,11 +140,26 @@ impl Ready {
         }
         let keeps = app.keeps;
         let budgets = BudgetPlan::from_env(keeps.function, keeps.budgets)?;
-        let state = match keeps.records || budgets.is_some() {
+        let attestation = AttestationSettings::from_lookup(
+            |name| std::env::var(name).ok(),
+            keeps.function,
+            keeps.attestation,
+            &config.allowed_origins,
+        )?;
+        // Spent attestation tokens are state too: every instance must see them.
+        let state = match keeps.records || budgets.is_some() || attestation.is_some() {
             true => Some(state_store(&config, keeps.record_ttl).await?),
             false => None,
         };
+        let attestor_source = attestation.as_ref().map(|_| source.clone());
         let mut ready = Ready::build(config, source).await?;
+        if let (Some(settings), Some(source)) = (attestation, attestor_source) {
+            let attestor = Attestor::new(settings, ready.http.clone(), source);
+            if let Err(e) = attestor.warm().await {
+                tracing::warn!(error = %e, "no attestation secret at cold start; retrying on demand");
+            }
+            ready.attestor = Some(attestor);
+        }
         ready.state = state;
         ready.budgets = budgets;
         Ok(ready)
@@ -156,8 +181,9 @@ impl Ready {
             Err(_) => tracing::warn!("minting at cold start took too long; retrying on demand"),
         }
         let verifier = CallerVerifier::new(http.clone(), &config);
+        let client = http.clone();
         let wix = Arc::new(
-            WixClient::new(http, &config.api_base, Arc::new(auth))
+            WixClient::new(client, &config.api_base, Arc::new(auth))
                 .with_upload_hosts(config.upload_hosts.clone()),
         );
         let admission = Admission::new(&config);
@@ -166,6 +192,8 @@ impl Ready {
             wix,
             verifier,
             admission,
+            http,
+            attestor: None,
             state: None,
             budgets: None,
         })
@@ -214,13 +242,18 @@ impl App {
                 records: ready.state.is_some(),
                 budgets: Budgets::None,
                 record_ttl: DAY,
+                attestation: Attestation::Off,
             },
             ready: OnceCell::new_with(Some(ready)),
         }
     }
 
     async fn ready(&self) -> Result<&Ready, InitError> {
-        self.ready.get_or_try_init(|| Ready::from_env(self)).await
+        // Boxed: the cold start's futures (AWS SDK calls among them) inlined into every request's future
+        // pass rustc's layout depth limit.
+        self.ready
+            .get_or_try_init(|| Box::pin(Ready::from_env(self)))
+            .await
     }
 
     pub(crate) async fn handle<E: Endpoint>(&self, request: Request) -> Response<Body> {
@@ -265,6 +298,9 @@ impl App {
         if E::IDEMPOTENCY.accepts_key() {
             headers.push(idempotency::HEADER);
         }
+        if E::ATTESTATION != Attestation::Off {
+            headers.push(attestation::HEADER);
+        }
         let answer = match self.ready().await {
             Ok(ready) => cors::preflight(request, &ready.config, &E::METHOD, &headers),
             Err(_) => Err(ApiError::Unavailable),
@@ -301,6 +337,20 @@ impl App {
 
         if !ready.verifier.is_known(request) {
             ready.admission.admit_unverified(source_ip(request))?;
+        }
+        // After the cheap limits, before the token-info call: a flood without a person's attestation
+        // costs no Wix call.
+        if let (Some(attestor), Some(state)) = (&ready.attestor, &ready.state) {
+            let checked = attestor
+                .check(request.headers(), source_ip(request), state, E::NAME)
+                .await;
+            // Each refused token cost a provider call: it counts against the source like a bad Wix token.
+            if let Err(ApiError::Forbidden(crate::Refusal::AttestationFailed)) = &checked {
+                ready
+                    .admission
+                    .note_failed_authentication(source_ip(request));
+            }
+            checked?;
         }
         let caller = match ready.verifier.verify(request).await {
             // Only a token that was presented and refused counts: a missing one cost no token-info call.
@@ -418,6 +468,7 @@ impl Audit {
                 outcome = outcome_name,
                 source_ip,
                 latency_ms,
+                instance = %*INSTANCE_ID,
                 "request refused"
             );
             return;

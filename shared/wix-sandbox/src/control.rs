@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
+use crate::attestation::{ATTESTATION_TOKEN_PATH, AttestationRequest};
 use crate::error::{WixError, WixJson};
 use crate::observe::Stats;
 use crate::seed::CatalogVersion;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<SandboxState> {
         .route("/_sandbox/rotate-secret", post(rotate_secret))
         .route("/_sandbox/admin-token-ttl", post(admin_token_ttl))
         .route("/_sandbox/catalog", post(catalog))
+        .route(ATTESTATION_TOKEN_PATH, post(attestation_token))
         .route("/_sandbox/reset", post(reset))
 }
 
@@ -144,6 +146,19 @@ async fn catalog(
     })?;
     state.set_catalog_version(version);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{"provider", "hostname", "action"?, "score"?, "cdata"?, "issuedSecondsAgo"?}` → `{"token"}`: what
+/// the provider's widget hands the page (see [`AttestationRequest`]).
+async fn attestation_token(
+    State(state): State<SandboxState>,
+    WixJson(body): WixJson<AttestationRequest>,
+) -> Result<Json<serde_json::Value>, WixError> {
+    if body.score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+        return Err(WixError::validation("score", "must be between 0 and 1"));
+    }
+    let token = state.issue_attestation_token(body);
+    Ok(Json(serde_json::json!({ "token": token })))
 }
 
 async fn reset(State(state): State<SandboxState>) -> StatusCode {

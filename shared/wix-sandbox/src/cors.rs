@@ -1,6 +1,9 @@
 //! Browsers call Wix directly for visitor and member tokens (the headless OAuth flow), so Wix's API
 //! answers cross-origin requests. The sandbox does the same for every Wix route; `/_sandbox/*` stays
-//! same-origin only. The allowed request headers include those Wix's JavaScript SDK (`@wix/sdk`) sends
+//! same-origin only, except the attestation token endpoint: it stands in for a CAPTCHA widget, which
+//! runs in the page. The providers' siteverify endpoints answer no cross-origin request: they are for
+//! servers (the providers send no CORS headers), so a page that calls one fails here as it would for
+//! real. The allowed request headers include those Wix's JavaScript SDK (`@wix/sdk`) sends
 //! from a browser: `x-wix-bi-gateway` on every call, `client-binding` on token requests when the site
 //! sets it (`OAuthStrategy`'s `tokenRequestOptions`).
 
@@ -9,12 +12,12 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::attestation::{self, ATTESTATION_TOKEN_PATH};
+
 const ALLOWED_HEADERS: &str = "authorization, content-type, x-wix-bi-gateway, client-binding";
 
 pub async fn cors(request: Request, next: Next) -> Response {
-    if request.uri().path().starts_with("/_sandbox")
-        || !request.headers().contains_key(header::ORIGIN)
-    {
+    if !answers_pages(request.uri().path()) || !request.headers().contains_key(header::ORIGIN) {
         return next.run(request).await;
     }
     if request.method() == Method::OPTIONS {
@@ -38,6 +41,12 @@ pub async fn cors(request: Request, next: Next) -> Response {
         HeaderValue::from_static("*"),
     );
     response
+}
+
+/// See the module docs.
+fn answers_pages(path: &str) -> bool {
+    path == ATTESTATION_TOKEN_PATH
+        || !(path.starts_with("/_sandbox") || attestation::is_siteverify(path))
 }
 
 #[cfg(test)]

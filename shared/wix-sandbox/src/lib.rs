@@ -7,8 +7,10 @@
 //!
 //! Layout: one module per Wix area, each with `routes() -> Router<SandboxState>` and its own slice of
 //! the shared [`SandboxState`]; [`auth::AdminAuth`] is the one admin check, and the [`observe`] layer
-//! does recording, failure injection and latency for every route.
+//! does recording, failure injection and latency for every route. [`attestation`] is not Wix: it is
+//! the CAPTCHA providers' `siteverify`, served on the same port so one base URL fakes them all.
 
+pub mod attestation;
 pub mod auth;
 pub mod bookings;
 pub mod control;
@@ -36,6 +38,7 @@ use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use attestation::{AttestationProvider, AttestationRequest, AttestationVerification};
 pub use auth::AdminAuth;
 pub use bookings::{BookingSnapshot, SentNotification};
 pub use ecom::{CancellationView, FulfillmentView, OrderView, RefundView};
@@ -60,6 +63,7 @@ pub fn router(state: SandboxState) -> Router {
         .merge(data::routes())
         .merge(stores::routes())
         .merge(ecom::routes())
+        .merge(attestation::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), observe::observe))

@@ -121,6 +121,12 @@ fn seed_document() -> Value {
         "tokenTtlSeconds": seed::TOKEN_TTL_SECONDS,
         "defaultCatalog": seed::DEFAULT_CATALOG.as_str(),
         "uploadCollectionId": seed::UPLOAD_COLLECTION_ID,
+        // The secrets that verify tokens from `POST /_sandbox/attestation/token`.
+        "attestationSecrets": {
+            "turnstile": seed::TURNSTILE_SECRET,
+            "recaptcha": seed::RECAPTCHA_SECRET,
+            "hcaptcha": seed::HCAPTCHA_SECRET,
+        },
         "adminMemberIds": [seed::ADMIN.id],
         "members": {
             "admin": member(&seed::ADMIN),
@@ -185,6 +191,10 @@ mod tests {
         assert_eq!(seed["clientSecret"], seed::CLIENT_SECRET);
         assert_eq!(seed["siteId"], seed::SITE_ID);
         assert_eq!(seed["adminMemberIds"], json!([seed::ADMIN.id]));
+        assert_eq!(
+            seed["attestationSecrets"]["turnstile"],
+            seed::TURNSTILE_SECRET
+        );
         assert_eq!(seed["members"]["admin"]["id"], seed::ADMIN.id);
         assert_eq!(
             seed["members"]["member"]["refreshToken"],

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::auth;
 use crate::error::WixError;
 use crate::state::SandboxState;
+use crate::{attestation, auth};
 
 /// Paths under this prefix steer the sandbox; they are not Wix calls and are never recorded,
 /// delayed or failed.
@@ -34,8 +34,12 @@ pub struct Stats {
     pub mint_rejections: u64,
     /// Requests to `/oauth2/token-info`, whatever their outcome.
     pub token_info_calls: u64,
-    /// Requests to anything but `/oauth2/*` (the admin-auth endpoints), whatever their outcome.
+    /// Requests to anything but `/oauth2/*` (the admin-auth endpoints) and the CAPTCHA providers'
+    /// siteverify, whatever their outcome.
     pub elevated_calls: u64,
+    /// Requests to the three siteverify endpoints (`attestation.rs`), whatever their outcome: they are
+    /// not Wix calls.
+    pub attestation_calls: u64,
     /// Every non-control request, in arrival order.
     pub calls: Vec<CallRecord>,
 }
@@ -52,7 +56,8 @@ pub struct CallRecord {
     /// The raw query string, empty when there is none.
     #[serde(default)]
     pub query: String,
-    /// The request body when it was JSON; `None` for other bodies (uploads, forms) and no body.
+    /// The request body when it was JSON; `None` for other bodies (uploads, forms) and no body, and
+    /// always for siteverify, whose body carries the site's CAPTCHA secret.
     #[serde(default)]
     pub body: Option<Value>,
     /// The answer's body when it was JSON (filled in with the status).
@@ -134,7 +139,9 @@ impl ObserveData {
         if path == TOKEN_INFO_PATH {
             self.stats.token_info_calls += 1;
         }
-        if !path.starts_with(OAUTH_PREFIX) {
+        if attestation::is_siteverify(path) {
+            self.stats.attestation_calls += 1;
+        } else if !path.starts_with(OAUTH_PREFIX) && !attestation::is_attestation(path) {
             self.stats.elevated_calls += 1;
         }
         self.stats.calls.push(CallRecord {
@@ -238,7 +245,11 @@ pub(crate) async fn observe(
         let method = req.method().as_str().to_owned();
         let query = req.uri().query().unwrap_or("").to_owned();
         let (parts, body) = req.into_parts();
-        let (logged_body, body) = tap_json(&parts.headers, body).await;
+        let (logged_body, body) = if attestation::is_siteverify(&path) {
+            (None, body)
+        } else {
+            tap_json(&parts.headers, body).await
+        };
         let mut req = Request::from_parts(parts, body);
         let (caller, ticket, injected, loss, latency) = state.with(|w| {
             let caller = auth::classify(w, req.headers());

@@ -118,6 +118,31 @@ pub const MEMBERS: &[SeedMember] = &[ADMIN, MEMBER, SECOND_MEMBER, PENDING, BLOC
 /// The CMS collection of the "Upload Images to CMS" flow (upload-image's default `UPLOAD_COLLECTION_ID`).
 pub const UPLOAD_COLLECTION_ID: &str = "uploadedimages";
 
+/// The site's secret for Cloudflare Turnstile's siteverify on the sandbox: only tokens issued by
+/// `POST /_sandbox/attestation/token` for Turnstile verify with it. Shaped like a real one
+/// (`0x4AAAAAAA…`) so the functions' configuration looks the same, but plainly fake.
+pub const TURNSTILE_SECRET: &str = "0x4AAAAAAAsandbox-turnstile-secret-key";
+/// The site's secret for Google reCAPTCHA v3 on the sandbox (real ones start `6L` and are 40 chars).
+pub const RECAPTCHA_SECRET: &str = "6LsandboxRecaptchaV3SecretKey-not-real-00";
+/// The site's secret for hCaptcha on the sandbox (real ones are `0x` and 40 hex digits).
+pub const HCAPTCHA_SECRET: &str = "0xsandbox-hcaptcha-secret-key-not-real-000";
+
+/// Cloudflare's published test secrets: any non-empty token always passes (hostname `example.com`),
+/// always fails (`invalid-input-response`), or is always already spent (`timeout-or-duplicate`).
+/// They never remember tokens. <https://developers.cloudflare.com/turnstile/troubleshooting/testing/>
+pub const TURNSTILE_TEST_SECRET_PASS: &str = "1x0000000000000000000000000000000AA";
+pub const TURNSTILE_TEST_SECRET_FAIL: &str = "2x0000000000000000000000000000000AA";
+pub const TURNSTILE_TEST_SECRET_SPENT: &str = "3x0000000000000000000000000000000AA";
+/// Google's published reCAPTCHA test secret: any non-empty token passes with a v2-shaped answer
+/// (hostname `testkey.google.com`, no score, no action).
+/// <https://developers.google.com/recaptcha/docs/faq#id-like-to-run-automated-tests-with-recaptcha.-what-should-i-do>
+pub const RECAPTCHA_TEST_SECRET: &str = "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe";
+/// hCaptcha's published test secret: it passes [`HCAPTCHA_TEST_RESPONSE`] only (hostname
+/// `dummy-key-pass`). <https://docs.hcaptcha.com/#integration-testing-test-keys>
+pub const HCAPTCHA_TEST_SECRET: &str = "0x0000000000000000000000000000000000000000";
+/// The one token hCaptcha's test site key hands out, the only one [`HCAPTCHA_TEST_SECRET`] accepts.
+pub const HCAPTCHA_TEST_RESPONSE: &str = "10000000-aaaa-bbbb-cccc-000000000001";
+
 /// Site properties `version` (Wix sends it as a string).
 pub const SITE_PROPERTIES_VERSION: u64 = 7;
 pub const SITE_DISPLAY_NAME: &str = "Sandbox Pottery";

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::attestation::AttestationData;
 use crate::bookings::BookingData;
 use crate::data::DataCollections;
 use crate::ecom::EcomData;
@@ -25,6 +26,7 @@ pub(crate) struct World {
     pub bookings: BookingData,
     pub stores: StoresData,
     pub ecom: EcomData,
+    pub attestation: AttestationData,
     pub observe: ObserveData,
     /// The catalog version a reset returns to.
     seeded_catalog: CatalogVersion,
@@ -41,6 +43,7 @@ impl World {
             bookings: BookingData::seeded(),
             stores: StoresData::seeded(catalog),
             ecom: EcomData::seeded(),
+            attestation: AttestationData::default(),
             observe: ObserveData::default(),
             seeded_catalog: catalog,
         }
@@ -102,7 +105,12 @@ impl SandboxState {
 
 /// Now as Wix writes dates: RFC 3339 in UTC with milliseconds, `2026-01-31T12:00:00.000Z`.
 pub(crate) fn now_iso() -> String {
-    let t = time::OffsetDateTime::now_utc();
+    iso(time::OffsetDateTime::now_utc())
+}
+
+/// `t` as Wix writes dates (see [`now_iso`]), converted to UTC.
+pub(crate) fn iso(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         t.year(),

@@ -968,4 +968,5 @@ async fn an_item_goes_only_into_a_collection_that_exists() {
     assert_eq!(items[0]["_id"], inserted.json()["dataItem"]["id"]);
 }
 
+mod attestation;
 mod commerce;

@@ -179,10 +179,18 @@ pub async fn create_state_table(endpoint: &str) -> String {
     name
 }
 
-/// The secret JSON for the sandbox's OAuth client.
+/// The secret JSON for the sandbox's OAuth client, with the sandbox's Turnstile secret key beside it.
 pub fn sandbox_oauth_secret(client_secret: &str) -> String {
-    json!({ "clientId": seed::CLIENT_ID, "clientSecret": client_secret }).to_string()
+    json!({
+        "clientId": seed::CLIENT_ID,
+        "clientSecret": client_secret,
+        "attestationSecret": seed::TURNSTILE_SECRET,
+    })
+    .to_string()
 }
+
+/// The host of the stack's `ALLOWED_ORIGINS`: where the example page (and so the widget) runs.
+pub const PAGE_HOST: &str = "127.0.0.1";
 
 /// Build the function binaries once for the test process, so the first request does not wait for a compile
 /// (and a compile error shows here, not as a timeout).
@@ -312,7 +320,10 @@ impl Stack {
             ("WIX_SECRET_ID", secret_id.clone()),
             ("WIX_API_BASE", sandbox.base_url.clone()),
             ("ADMIN_MEMBER_IDS", seed::ADMIN.id.to_owned()),
-            ("ALLOWED_ORIGINS", "http://127.0.0.1:8080".to_owned()),
+            ("ALLOWED_ORIGINS", format!("http://{PAGE_HOST}:8080")),
+            // upload-image requires attestation: Turnstile, served by the sandbox.
+            ("ATTESTATION_PROVIDER", "turnstile".to_owned()),
+            ("ATTESTATION_VERIFY_BASE", sandbox.base_url.clone()),
             ("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets_endpoint.clone()),
             ("AWS_ENDPOINT_URL_DYNAMODB", Moto::shared().endpoint()),
             ("STATE_TABLE", state_table.clone()),
@@ -375,7 +386,8 @@ impl Stack {
         self.watch = fresh;
     }
 
-    /// The distinct `instance` ids in `function`'s audit lines so far: how many processes served it.
+    /// The distinct `instance` ids in `function`'s audit and refusal lines so far: how many processes
+    /// served it.
     pub fn instances_serving(&self, function: &str) -> std::collections::BTreeSet<String> {
         let named = format!("function=\"{function}\"");
         self.watch
@@ -389,21 +401,26 @@ impl Stack {
             .collect()
     }
 
-    async fn grant(&self, body: Value) -> String {
+    /// POST `body` to the sandbox's `path`; its JSON answer, which must be a success.
+    async fn sandbox_post(&self, path: &str, body: &Value) -> Value {
         let response = self
             .http
-            .post(self.sandbox.url("/oauth2/token"))
-            .json(&body)
+            .post(self.sandbox.url(path))
+            .json(body)
             .send()
             .await
             .unwrap();
         assert!(
             response.status().is_success(),
-            "token grant failed: {}",
+            "{path} failed: {}",
             response.status()
         );
-        let body: Value = response.json().await.unwrap();
-        body["access_token"]
+        response.json().await.unwrap()
+    }
+
+    async fn grant(&self, body: Value) -> String {
+        let answer = self.sandbox_post("/oauth2/token", &body).await;
+        answer["access_token"]
             .as_str()
             .expect("access_token")
             .to_owned()
@@ -478,6 +495,19 @@ impl Stack {
         content_type: &str,
         body: Vec<u8>,
     ) -> Reply {
+        self.post_body_with_headers(function, token, &[], content_type, body)
+            .await
+    }
+
+    /// [`Stack::post_body`] with extra request headers.
+    pub async fn post_body_with_headers(
+        &self,
+        function: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
         let mut request = self
             .http
             .post(self.url(function))
@@ -486,7 +516,27 @@ impl Stack {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         Reply::from(request.send().await.expect("function answers")).await
+    }
+
+    /// A token from the sandbox's attestation widget (`/_sandbox/attestation/token`), as the page would
+    /// get one: `request` names the provider and what the widget saw (hostname, action, score, age).
+    pub async fn attestation_token_for(&self, request: Value) -> String {
+        let answer = self
+            .sandbox_post("/_sandbox/attestation/token", &request)
+            .await;
+        answer["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A Turnstile token for upload-image from the stack's page: what every upload sends.
+    pub async fn attestation_token(&self) -> String {
+        self.attestation_token_for(json!({
+            "provider": "turnstile", "hostname": PAGE_HOST, "action": "upload_image"
+        }))
+        .await
     }
 
     pub fn stats(&self) -> wix_sandbox::Stats {
