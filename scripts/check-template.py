@@ -162,7 +162,7 @@ def check(template_text, auth_type):
             problems.append(f"{name}: takes an Attestation-Token but its URL CORS does not allow the header")
         if name in ATTESTED and not ATTESTATION_VARS <= variables:
             problems.append(f"{name}: attestation settings missing: {sorted(ATTESTATION_VARS - variables)}")
-        if name not in ATTESTED and variables & ATTESTATION_VARS:
+        if name not in ATTESTED and variables & (ATTESTATION_VARS | {"ATTESTATION_VERIFY_BASE"}):
             problems.append(f"{name}: attestation settings on a function without an attestation step")
         role_name = props.get("Role", {}).get("Fn::GetAtt", [None])[0]
         role = live.get(role_name, {}).get("Properties", {})

@@ -105,8 +105,8 @@ impl Provider {
         }
     }
 
-    /// How long the provider honours a token: also the longest a challenge may be old, and how long its
-    /// hash is held as spent.
+    /// How long the provider honours a token: also the longest a challenge may be old. Its hash is held
+    /// as spent for the state table's record lifetime (a day), well past this.
     fn token_lifetime(self) -> Duration {
         match self {
             Provider::Turnstile => Duration::from_secs(300),
@@ -293,7 +293,9 @@ pub(crate) enum Verdict {
     Passed,
     /// The caller's token is not good enough; the text goes to our log, never to the caller.
     Refused(&'static str),
-    /// The provider refused *our* request (secret, shape): the caller is not at fault, the deployment is.
+    /// The provider refused *our* secret: the caller is not at fault, the deployment is. Only the codes
+    /// no token can cause count: `sitekey-secret-mismatch` (a token solved on another site key) and
+    /// `bad-request` are the token's, or a caller could turn a 403 into a 503 and a secret re-read.
     Misconfigured(&'static str),
 }
 
@@ -304,12 +306,7 @@ pub(crate) fn judge(
     now: SystemTime,
 ) -> Verdict {
     if !answer.success {
-        let ours = [
-            "missing-input-secret",
-            "invalid-input-secret",
-            "bad-request",
-            "sitekey-secret-mismatch",
-        ];
+        let ours = ["missing-input-secret", "invalid-input-secret"];
         return match answer
             .error_codes
             .iter()
@@ -386,9 +383,13 @@ pub(crate) struct Attestor {
     http: reqwest::Client,
     source: SecretSource,
     secret: RwLock<Option<Secret>>,
+    /// When the secret was last re-read because the provider refused it.
+    reread_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 const FAILED: ApiError = ApiError::Forbidden(Refusal::AttestationFailed);
+/// The provider's secret is re-read at most this often per instance when the provider refuses it.
+const REREAD_EVERY: Duration = Duration::from_secs(30);
 
 impl Attestor {
     pub(crate) fn new(
@@ -401,6 +402,7 @@ impl Attestor {
             http,
             source,
             secret: RwLock::new(None),
+            reread_at: std::sync::Mutex::new(None),
         }
     }
 
@@ -454,7 +456,7 @@ impl Attestor {
             (Presented::None, _) => return Ok(()),
         };
         let mut verdict = self.verify(token, source_ip, false).await?;
-        if matches!(verdict, Verdict::Misconfigured(_)) {
+        if matches!(verdict, Verdict::Misconfigured(_)) && self.may_reread() {
             // Perhaps the secret was rotated since it was read: read it once more.
             verdict = self.verify(token, source_ip, true).await?;
         }
@@ -492,6 +494,19 @@ impl Attestor {
             Err(e) => {
                 tracing::error!(error = %e, "the spent-token record could not be written");
                 Err(ApiError::Unavailable)
+            }
+        }
+    }
+
+    /// Whether a refused secret may be re-read now: at most once per [`REREAD_EVERY`].
+    fn may_reread(&self) -> bool {
+        let mut last = self.reread_at.lock().unwrap_or_else(|e| e.into_inner());
+        let now = std::time::Instant::now();
+        match *last {
+            Some(at) if now.duration_since(at) < REREAD_EVERY => false,
+            _ => {
+                *last = Some(now);
+                true
             }
         }
     }

@@ -340,7 +340,13 @@ impl App {
         }
         // After the cheap limits, before the token-info call: a flood without a person's attestation
         // costs no Wix call.
-        if let (Some(attestor), Some(state)) = (&ready.attestor, &ready.state) {
+        if let Some(attestor) = &ready.attestor {
+            // Also for a caller whose Wix token is cached: each attestation token costs a provider call.
+            ready.admission.admit_unverified(source_ip(request))?;
+            let Some(state) = &ready.state else {
+                tracing::error!("attestation is on but the function has no state store");
+                return Err(ApiError::Unavailable);
+            };
             let checked = attestor
                 .check(request.headers(), source_ip(request), state, E::NAME)
                 .await;

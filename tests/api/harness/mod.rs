@@ -388,17 +388,29 @@ impl Stack {
 
     /// The distinct `instance` ids in `function`'s audit and refusal lines so far: how many processes
     /// served it.
+    /// The lines reach us through watch's own output after the answer does, so an empty set is asked
+    /// again for a moment before it counts.
     pub fn instances_serving(&self, function: &str) -> std::collections::BTreeSet<String> {
         let named = format!("function=\"{function}\"");
-        self.watch
-            .output()
-            .lines()
-            .filter(|line| line.contains(&named))
-            .filter_map(|line| {
-                let rest = &line[line.find(" instance=")? + " instance=".len()..];
-                Some(rest.split_whitespace().next()?.trim_matches('"').to_owned())
-            })
-            .collect()
+        let read = || -> std::collections::BTreeSet<String> {
+            self.watch
+                .output()
+                .lines()
+                .filter(|line| line.contains(&named))
+                .filter_map(|line| {
+                    let rest = &line[line.find(" instance=")? + " instance=".len()..];
+                    Some(rest.split_whitespace().next()?.trim_matches('"').to_owned())
+                })
+                .collect()
+        };
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let instances = read();
+            if !instances.is_empty() || Instant::now() > deadline {
+                return instances;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// POST `body` to the sandbox's `path`; its JSON answer, which must be a success.

@@ -300,9 +300,14 @@ fn a_refused_secret_is_our_misconfiguration_and_a_refused_token_the_callers() {
         failed(json!(["invalid-input-secret"])),
         Verdict::Misconfigured(_)
     ));
+    // A token solved on another site key, or one the provider cannot read, is the caller's.
     assert!(matches!(
         failed(json!(["bad-request"])),
-        Verdict::Misconfigured(_)
+        Verdict::Refused(_)
+    ));
+    assert!(matches!(
+        failed(json!(["sitekey-secret-mismatch"])),
+        Verdict::Refused(_)
     ));
     assert!(matches!(
         failed(json!(["timeout-or-duplicate"])),
