@@ -311,6 +311,9 @@ async fn the_attestation_secret_and_token_never_reach_a_log_or_response() {
     bodies.push(upload(&stack, &visitor, Some(&down)).await.body);
     tokens.push(down);
 
+    // Only the first use went further than the attestation step.
+    assert_eq!(stack.sandbox.state.media_files().len(), 1);
+    assert_eq!(stack.stats().token_info_calls, 1);
     let statuses: Vec<Value> = bodies
         .iter()
         .map(|b| serde_json::from_str(b).unwrap_or(Value::Null))

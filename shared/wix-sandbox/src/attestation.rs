@@ -153,6 +153,9 @@ pub struct AttestationVerification {
     pub success: bool,
     /// The answer's `error-codes`; empty on success.
     pub error_codes: Vec<String>,
+    /// The length of the `response` sent (0 when absent): enough for a test to tell its own request
+    /// apart, without the sandbox keeping tokens where a log scan would meet them.
+    pub response_chars: usize,
 }
 
 struct IssuedToken {
@@ -463,6 +466,10 @@ fn answer(
     fields: Option<Fields>,
 ) -> Json<Value> {
     let remoteip = fields.as_ref().and_then(|f| non_empty(f.remoteip.clone()));
+    let response_chars = fields
+        .as_ref()
+        .and_then(|f| f.response.as_ref())
+        .map_or(0, |r| r.chars().count());
     state.with(|w| {
         let outcome = match fields {
             Some(fields) => verify(w, provider, fields),
@@ -483,6 +490,7 @@ fn answer(
             remoteip,
             success: codes.is_empty(),
             error_codes: codes,
+            response_chars,
         });
         Json(body)
     })

@@ -214,6 +214,7 @@ async fn turnstile_takes_a_json_body_and_the_call_log_keeps_no_secret() {
             remoteip: Some("2001:db8::1".into()),
             success: true,
             error_codes: vec![],
+            response_chars: token.len(),
         }]
     );
 }
