@@ -342,3 +342,36 @@ async fn the_attestation_secret_and_token_never_reach_a_log_or_response() {
     }
     stack.assert_no_secret_leaked(&bodies.iter().map(String::as_str).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn refused_attestation_tokens_throttle_a_source_whose_wix_token_is_cached() {
+    // Per instance, like every failed-authentication allowance: one process here.
+    let stack = Stack::start_with(StackOptions {
+        extra_env: vec![("FAILED_AUTH_PER_MINUTE".into(), "2".into())],
+        ..StackOptions::default()
+    })
+    .await;
+    let visitor = stack.visitor_token().await;
+    // One good upload: the visitor's Wix token is now verified and cached by the instance.
+    let token = stack.attestation_token().await;
+    let reply = upload(&stack, &visitor, Some(&token)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let statuses: Vec<u16> = {
+        let mut statuses = Vec::new();
+        for i in 0..5 {
+            let junk = format!("0.junk-token-{i}");
+            statuses.push(upload(&stack, &visitor, Some(&junk)).await.status);
+        }
+        statuses
+    };
+    // Two refusals within the allowance, the third passes it; then the source waits without a
+    // provider call, its cached Wix token notwithstanding.
+    assert_eq!(statuses, [403, 403, 403, 429, 429]);
+    assert_eq!(
+        stack.stats().attestation_calls,
+        1 + 3,
+        "no siteverify once throttled"
+    );
+    assert_eq!(stack.stats().token_info_calls, 1);
+    assert_eq!(stack.sandbox.state.media_files().len(), 1);
+}

@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 use serde::Deserialize;
 use wix_auth::{Secret, SecretSource};
 
-use crate::config::{ConfigError, is_loopback_host};
+use crate::config::{ConfigError, is_host_name, parse_base_url};
 use crate::state::{Claim, Fingerprint, StateKey, StateStore};
 use crate::{ApiError, Refusal};
 
@@ -185,15 +185,13 @@ impl AttestationSettings {
             )
         })?;
         let base = get("ATTESTATION_VERIFY_BASE").unwrap_or_else(|| provider.default_base().into());
-        let verify_url = verify_url(&base, provider).map_err(|problem| {
-            invalid("ATTESTATION_VERIFY_BASE", format!("{base:.80}: {problem}"))
-        })?;
+        let verify_url = verify_url(&base, provider)?;
         let hostnames: HashSet<String> = match get("ATTESTATION_HOSTNAMES") {
             Some(list) => list
                 .split(',')
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty())
-                .map(|h| match valid_hostname(&h) {
+                .map(|h| match is_host_name(&h) {
                     true => Ok(h),
                     false => Err(invalid(
                         "ATTESTATION_HOSTNAMES",
@@ -243,28 +241,21 @@ impl AttestationSettings {
     }
 }
 
-/// https to any host, or http to loopback only (the sandbox): a token and our secret go there.
-fn verify_url(base: &str, provider: Provider) -> Result<reqwest::Url, &'static str> {
-    let url = reqwest::Url::parse(base).map_err(|_| "not a URL")?;
-    let host = url.host_str().ok_or("no host")?;
-    let plain_loopback = url.scheme() == "http" && is_loopback_host(host);
-    if url.scheme() != "https" && !plain_loopback {
-        return Err("must be https (http only to 127.0.0.1 or localhost)");
+/// The rule of every base URL a secret goes to ([`parse_base_url`]), and a host only: the provider's path
+/// is ours to add.
+fn verify_url(base: &str, provider: Provider) -> Result<reqwest::Url, ConfigError> {
+    const VAR: &str = "ATTESTATION_VERIFY_BASE";
+    let url = parse_base_url(VAR, base)?;
+    if url.path() != "/" {
+        return Err(ConfigError::Invalid {
+            var: VAR,
+            problem: format!("{base:.80}: a base URL has no path"),
+        });
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not carry credentials");
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err("a base URL has no path, query or fragment");
-    }
-    url.join(provider.verify_path()).map_err(|_| "not a URL")
-}
-
-fn valid_hostname(host: &str) -> bool {
-    (1..=253).contains(&host.len())
-        && host.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    url.join(provider.verify_path())
+        .map_err(|_| ConfigError::Invalid {
+            var: VAR,
+            problem: format!("{base:.80}: not a URL"),
         })
 }
 

@@ -185,8 +185,10 @@ impl Config {
 }
 
 /// An upload host: a lowercase DNS name of at least two labels (no address, port, path or loopback name).
-fn parse_upload_host(host: &str) -> Result<String, ConfigError> {
-    let labels_ok = host.split('.').count() >= 2
+/// A lowercase DNS host name (an IPv4 address passes too): labels of 1–63 letters, digits and inner
+/// hyphens, 253 characters at most.
+pub(crate) fn is_host_name(host: &str) -> bool {
+    host.len() <= 253
         && host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
@@ -195,9 +197,13 @@ fn parse_upload_host(host: &str) -> Result<String, ConfigError> {
                 && label
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        });
+        })
+}
+
+fn parse_upload_host(host: &str) -> Result<String, ConfigError> {
+    let labels_ok = host.split('.').count() >= 2 && is_host_name(host);
     let is_address = host.parse::<IpAddr>().is_ok();
-    if labels_ok && !is_address && !is_loopback_host(host) && host.len() <= 253 {
+    if labels_ok && !is_address && !is_loopback_host(host) {
         Ok(host.to_owned())
     } else {
         Err(ConfigError::Invalid {
@@ -330,8 +336,15 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 /// Wix's REST host. Plain http only on loopback (the sandbox): anywhere else it would carry the admin
 /// token in clear text.
 fn parse_api_base(base: &str) -> Result<String, ConfigError> {
+    let url = parse_base_url("WIX_API_BASE", base)?;
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A base URL a secret or token is sent to (Wix, an attestation provider): https, or plain http to a
+/// loopback address only (the sandbox); no credentials, query or fragment.
+pub(crate) fn parse_base_url(var: &'static str, base: &str) -> Result<reqwest::Url, ConfigError> {
     let invalid = |problem: &str| ConfigError::Invalid {
-        var: "WIX_API_BASE",
+        var,
         problem: format!("{base:.80}: {problem}"),
     };
     let url = reqwest::Url::parse(base).map_err(|_| invalid("not a URL"))?;
@@ -349,7 +362,7 @@ fn parse_api_base(base: &str) -> Result<String, ConfigError> {
     {
         return Err(invalid("must be a bare base URL"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 impl Config {

@@ -118,8 +118,6 @@ pub(crate) struct Keeps {
 
 pub(crate) struct Ready {
     pub(crate) config: Config,
-    /// The one HTTP client (Wix, token-info, the attestation provider).
-    http: reqwest::Client,
     pub(crate) wix: Arc<WixClient>,
     pub(crate) verifier: CallerVerifier,
     admission: Admission,
@@ -151,39 +149,56 @@ impl Ready {
             true => Some(state_store(&config, keeps.record_ttl).await?),
             false => None,
         };
-        let attestor_source = attestation.as_ref().map(|_| source.clone());
-        let mut ready = Ready::build(config, source).await?;
-        if let (Some(settings), Some(source)) = (attestation, attestor_source) {
-            let attestor = Attestor::new(settings, ready.http.clone(), source);
-            if let Err(e) = attestor.warm().await {
-                tracing::warn!(error = %e, "no attestation secret at cold start; retrying on demand");
-            }
-            ready.attestor = Some(attestor);
-        }
+        let mut ready = Ready::build_with(config, source, attestation).await?;
         ready.state = state;
         ready.budgets = budgets;
         Ok(ready)
     }
 
+    /// [`Ready::build_with`] without attestation (the pipeline tests).
+    #[cfg(test)]
+    pub(crate) async fn build(config: Config, source: SecretSource) -> Result<Ready, InitError> {
+        Ready::build_with(config, source, None).await
+    }
+
     /// Build the clients and mint the first admin token. A failed mint does not fail the build: the token
     /// provider retries on demand, and requests that need no elevation (a bad token) still get answers.
-    pub(crate) async fn build(config: Config, source: SecretSource) -> Result<Ready, InitError> {
+    /// Where attestation is on, the provider's secret is read while the token is minted, so that second
+    /// read of the secret adds no time to the cold start.
+    async fn build_with(
+        config: Config,
+        source: SecretSource,
+        attestation: Option<AttestationSettings>,
+    ) -> Result<Ready, InitError> {
         let http = wix_auth::wix_http_client().map_err(|e| InitError::HttpClient(e.to_string()))?;
+        let attestor = attestation.map(|s| Attestor::new(s, http.clone(), source.clone()));
         let auth = AdminAuth::new(http.clone(), &config.api_base, source)
             .expecting_site(config.site_id.clone())
             .expecting_client(config.client_id.clone());
+        let read_attestation_secret = async {
+            match &attestor {
+                Some(attestor) => attestor.warm().await,
+                None => Ok(()),
+            }
+        };
         // Bounded: Lambda's init phase has its own limit, and a slow Wix must not use it up.
-        match tokio::time::timeout(WARM_BUDGET, auth.warm()).await {
+        let (minted, attestation_secret) = tokio::join!(
+            tokio::time::timeout(WARM_BUDGET, auth.warm()),
+            tokio::time::timeout(WARM_BUDGET, read_attestation_secret)
+        );
+        match minted {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "no admin token at cold start; retrying on demand")
             }
             Err(_) => tracing::warn!("minting at cold start took too long; retrying on demand"),
         }
+        if !matches!(attestation_secret, Ok(Ok(()))) {
+            tracing::warn!("no attestation secret at cold start; retrying on demand");
+        }
         let verifier = CallerVerifier::new(http.clone(), &config);
-        let client = http.clone();
         let wix = Arc::new(
-            WixClient::new(client, &config.api_base, Arc::new(auth))
+            WixClient::new(http, &config.api_base, Arc::new(auth))
                 .with_upload_hosts(config.upload_hosts.clone()),
         );
         let admission = Admission::new(&config);
@@ -192,8 +207,7 @@ impl Ready {
             wix,
             verifier,
             admission,
-            http,
-            attestor: None,
+            attestor,
             state: None,
             budgets: None,
         })
@@ -335,14 +349,14 @@ impl App {
         let key = IdempotencyKey::from_headers(request.headers(), E::IDEMPOTENCY)?;
         audit.target = E::target(&input);
 
-        if !ready.verifier.is_known(request) {
+        // A source over its failed-authentication allowance waits before its token is checked; where
+        // attestation is on, also with a cached Wix token: each attestation token costs a provider call.
+        if ready.attestor.is_some() || !ready.verifier.is_known(request) {
             ready.admission.admit_unverified(source_ip(request))?;
         }
         // After the cheap limits, before the token-info call: a flood without a person's attestation
         // costs no Wix call.
         if let Some(attestor) = &ready.attestor {
-            // Also for a caller whose Wix token is cached: each attestation token costs a provider call.
-            ready.admission.admit_unverified(source_ip(request))?;
             let Some(state) = &ready.state else {
                 tracing::error!("attestation is on but the function has no state store");
                 return Err(ApiError::Unavailable);

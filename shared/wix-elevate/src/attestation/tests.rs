@@ -342,3 +342,16 @@ fn an_attestation_header_is_one_visible_ascii_token_of_at_most_2048_chars() {
     assert_eq!(shape(&[b"caf\xc3\xa9"]), "malformed");
     assert_eq!(shape(&[b"one", b"two"]), "malformed");
 }
+
+#[test]
+fn a_refused_secret_is_reread_at_most_every_30_seconds() {
+    let attestor = Attestor::new(
+        settings("turnstile"),
+        wix_auth::wix_http_client().unwrap(),
+        wix_auth::SecretSource::DevInline(wix_auth::Secret::new("{}")),
+    );
+    assert!(attestor.may_reread(), "the first refusal re-reads");
+    assert!(!attestor.may_reread(), "the next ones within 30 s do not");
+    *attestor.reread_at.lock().unwrap() = Some(std::time::Instant::now() - REREAD_EVERY);
+    assert!(attestor.may_reread(), "after 30 s again");
+}
