@@ -1,6 +1,6 @@
 //! Every function's `main.rs` compiled as a module, so that its `Endpoint` and input types can be named,
 //! and each one's input parser over raw bytes. Shared by the fuzz targets and the property test in
-//! tests/api/inputs.rs (which includes this file by path); only wix-elevate's public API is used.
+//! tests/api/openapi.rs and the openapi generator (which include this file by path); only wix-elevate's public API is used.
 
 use wix_elevate::{Endpoint, Input, RequestParts};
 
@@ -17,27 +17,19 @@ macro_rules! functions {
         /// Each function's name and its input parser: [`parse`] for its `Endpoint`.
         pub const PARSERS: &[(&str, fn(&[u8]) -> bool)] =
             &[$((<$module::$endpoint as Endpoint>::NAME, parse::<$module::$endpoint>)),+];
+
+        /// openapi.yaml's operations: every function's declaration and types.
+        #[allow(dead_code)]
+        pub fn openapi() -> wix_elevate::openapi::Document {
+            let mut document = wix_elevate::openapi::Document::default();
+            $(document.add::<$module::$endpoint>();)+
+            document
+        }
     };
 }
 
-functions! {
-    approve_member => "../functions/approve-member/src/main.rs" :: ApproveMember,
-    cancel_booking => "../functions/cancel-booking/src/main.rs" :: CancelBooking,
-    cancel_order => "../functions/cancel-order/src/main.rs" :: CancelOrder,
-    confirm_booking => "../functions/confirm-booking/src/main.rs" :: ConfirmBooking,
-    create_member => "../functions/create-member/src/main.rs" :: CreateMember,
-    create_product => "../functions/create-product/src/main.rs" :: CreateProduct,
-    delete_member => "../functions/delete-member/src/main.rs" :: DeleteMember,
-    fulfill_order => "../functions/fulfill-order/src/main.rs" :: FulfillOrder,
-    get_site_properties => "../functions/get-site-properties/src/main.rs" :: GetSiteProperties,
-    query_bookings => "../functions/query-bookings/src/main.rs" :: QueryBookings,
-    query_members => "../functions/query-members/src/main.rs" :: QueryMembers,
-    query_orders => "../functions/query-orders/src/main.rs" :: QueryOrders,
-    refund_order => "../functions/refund-order/src/main.rs" :: RefundOrder,
-    reschedule_booking => "../functions/reschedule-booking/src/main.rs" :: RescheduleBooking,
-    update_inventory => "../functions/update-inventory/src/main.rs" :: UpdateInventory,
-    upload_image => "../functions/upload-image/src/main.rs" :: UploadImage,
-}
+// One line per function crate, found by the build script (tests/build.rs).
+include!(concat!(env!("OUT_DIR"), "/functions.rs"));
 
 /// `E`'s input parsed from `body` as the pipeline parses it after the size and media-type checks, with
 /// the Content-Type `E` expects (a form gets [`BOUNDARY`]).

@@ -4,12 +4,13 @@
 //! The pipeline parses a request's input before it authenticates the caller, so requests without a token
 //! say exactly what a function accepts: input it takes answers 401, input it refuses 400, and serde's
 //! refusal of an unknown field (or enum variant) lists every field (or variant) the function knows.
-//! Whether a changed example should be taken is decided by the document's own schema (`check` below), so
+//! Whether a changed example should be taken is decided by the document's own schema (a JSON Schema
+//! validator, `violations` below), so
 //! a required field, a limit or a list rule that the document and the function disagree on shows up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::harness::{FormField, Stack, StackOptions, multipart_form, seed, workspace_root};
 use serde_json::{Value, json};
@@ -214,253 +215,45 @@ impl Operation {
     }
 }
 
-// --- a small JSON Schema checker for the keywords openapi.yaml uses ------------------------------------------
+// --- the document's schemas, as a JSON Schema validator reads them ------------------------------------------
 
-/// Whether `value` satisfies `schema`: the reasons it does not. Supports the keywords the document uses and
-/// panics on any other, so that the document cannot say something this test silently ignores. `pattern` is
-/// not evaluated here (no regex engine in the tests): the functions check it, and every value this test
-/// makes up (`1`s, enum values, numbers) satisfies the document's patterns.
+/// Whether `value` satisfies `schema` (a schema of the document, whose `$ref`s point into it): the reasons
+/// it does not. JSON Schema 2020-12 (OpenAPI 3.1's dialect) with its formats asserted (`uuid`,
+/// `date-time`, `email`, `uri`) and its patterns evaluated.
 fn violations(schema: &'static Value, value: &Value) -> Vec<String> {
-    let mut found = Vec::new();
-    check(schema, value, "$", &mut found);
-    found
+    validator(schema)
+        .iter_errors(value)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect()
 }
 
 fn valid(schema: &'static Value, value: &Value) -> bool {
-    violations(schema, value).is_empty()
+    validator(schema).is_valid(value)
 }
 
-fn check(schema: &'static Value, value: &Value, at: &str, found: &mut Vec<String>) {
-    let keywords = match schema {
-        Value::Bool(true) => return,
-        Value::Bool(false) => return found.push(format!("{at}: must be absent")),
-        Value::Object(keywords) => keywords,
-        other => panic!("a schema is an object or a boolean, not {other}"),
-    };
-    for (keyword, arg) in keywords {
-        match keyword.as_str() {
-            "$ref" => check(target(arg.as_str().expect("$ref text")), value, at, found),
-            "type" => {
-                let types: Vec<&str> = match arg {
-                    Value::String(t) => vec![t.as_str()],
-                    Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-                    other => panic!("type must be a name or a list: {other}"),
-                };
-                if !types.iter().any(|t| has_type(value, t)) {
-                    found.push(format!("{at}: {value} is not of type {types:?}"));
-                }
-            }
-            "enum" => {
-                let options = arg.as_array().expect("enum is a list");
-                if !options.contains(value) {
-                    found.push(format!("{at}: {value} is not one of {arg}"));
-                }
-            }
-            "const" => {
-                if value != arg {
-                    found.push(format!("{at}: {value} is not {arg}"));
-                }
-            }
-            "properties" => {
-                if let Some(object) = value.as_object() {
-                    for (name, property) in arg.as_object().expect("properties map") {
-                        if let Some(v) = object.get(name) {
-                            check(property, v, &format!("{at}.{name}"), found);
-                        }
-                    }
-                }
-            }
-            "required" => {
-                if let Some(object) = value.as_object() {
-                    for name in arg.as_array().expect("required list") {
-                        let name = name.as_str().expect("required names");
-                        if !object.contains_key(name) {
-                            found.push(format!("{at}: {name} is required"));
-                        }
-                    }
-                }
-            }
-            "additionalProperties" => {
-                if let Some(object) = value.as_object() {
-                    let known = keywords.get("properties").and_then(Value::as_object);
-                    for (name, v) in object {
-                        if !known.is_some_and(|k| k.contains_key(name)) {
-                            check(arg, v, &format!("{at}.{name}"), found);
-                        }
-                    }
-                }
-            }
-            "items" => {
-                if let Some(items) = value.as_array() {
-                    for (i, item) in items.iter().enumerate() {
-                        check(arg, item, &format!("{at}[{i}]"), found);
-                    }
-                }
-            }
-            "minItems" | "maxItems" => {
-                if let Some(items) = value.as_array() {
-                    bound(keyword, arg, items.len(), at, found);
-                }
-            }
-            "uniqueItems" => {
-                if let Some(items) = value.as_array()
-                    && arg == &Value::Bool(true)
-                    && items
-                        .iter()
-                        .enumerate()
-                        .any(|(i, x)| items[..i].contains(x))
-                {
-                    found.push(format!("{at}: an item is repeated"));
-                }
-            }
-            "minLength" | "maxLength" => {
-                if let Some(text) = value.as_str() {
-                    bound(keyword, arg, text.chars().count(), at, found);
-                }
-            }
-            "minProperties" | "maxProperties" => {
-                if let Some(object) = value.as_object() {
-                    bound(keyword, arg, object.len(), at, found);
-                }
-            }
-            "minimum" | "maximum" => {
-                if let (Some(n), Some(limit)) = (value.as_f64(), arg.as_f64()) {
-                    let outside = if keyword == "minimum" {
-                        n < limit
-                    } else {
-                        n > limit
-                    };
-                    if outside {
-                        found.push(format!("{at}: {n} is outside {keyword} {limit}"));
-                    }
-                }
-            }
-            "oneOf" | "anyOf" | "allOf" => {
-                let branches = arg.as_array().expect("a list of schemas");
-                let passing = branches.iter().filter(|s| valid(s, value)).count();
-                let ok = match keyword.as_str() {
-                    "oneOf" => passing == 1,
-                    "anyOf" => passing >= 1,
-                    _ => passing == branches.len(),
-                };
-                if !ok {
-                    found.push(format!(
-                        "{at}: {passing} of the {keyword} schemas match {value}"
-                    ));
-                }
-            }
-            "not" => {
-                if valid(arg, value) {
-                    found.push(format!("{at}: matches a `not` schema"));
-                }
-            }
-            "dependentSchemas" => {
-                if let Some(object) = value.as_object() {
-                    for (name, dependent) in arg.as_object().expect("dependentSchemas map") {
-                        if object.contains_key(name) {
-                            check(dependent, value, at, found);
-                        }
-                    }
-                }
-            }
-            "format" => {
-                if let Some(text) = value.as_str() {
-                    let format = arg.as_str().expect("format name");
-                    if !has_format(text, format) {
-                        found.push(format!("{at}: {text:?} is not a {format}"));
-                    }
-                }
-            }
-            // Annotations, and `pattern` (see above).
-            "description" | "title" | "default" | "example" | "examples" | "contentMediaType"
-            | "pattern" => {}
-            other => panic!(
-                "openapi.yaml uses the schema keyword `{other}`, which tests/openapi.rs does not check yet"
-            ),
-        }
-    }
-}
-
-fn bound(keyword: &str, limit: &Value, n: usize, at: &str, found: &mut Vec<String>) {
-    let limit = limit
-        .as_u64()
-        .and_then(|l| usize::try_from(l).ok())
-        .expect("a count");
-    let outside = if keyword.starts_with("min") {
-        n < limit
-    } else {
-        n > limit
-    };
-    if outside {
-        found.push(format!("{at}: {n} is outside {keyword} {limit}"));
-    }
-}
-
-fn has_type(value: &Value, name: &str) -> bool {
-    match name {
-        "null" => value.is_null(),
-        "boolean" => value.is_boolean(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "string" => value.is_string(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        other => panic!("unknown type {other}"),
-    }
-}
-
-fn has_format(text: &str, format: &str) -> bool {
-    match format {
-        "uuid" => text.len() == 36 && uuid::Uuid::try_parse(text).is_ok(),
-        "date-time" => is_rfc3339(text),
-        "email" => text
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.')),
-        "uri" => text
-            .split_once("://")
-            .is_some_and(|(scheme, rest)| !scheme.is_empty() && !rest.is_empty()),
-        other => {
-            panic!("openapi.yaml uses format {other}, which tests/openapi.rs does not check yet")
-        }
-    }
-}
-
-/// `2026-01-31T12:00:00Z`, `2027-02-01T11:00:00.5+01:00`.
-fn is_rfc3339(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range.clone())
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-            .then(|| text[range].parse::<u32>().unwrap_or(u32::MAX))
-    };
-    let date_time = b.len() >= 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b't')
-        && b[13] == b':'
-        && b[16] == b':'
-        && digits(0..4).is_some()
-        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
-        && digits(8..10).is_some_and(|d| (1..=31).contains(&d))
-        && digits(11..13).is_some_and(|h| h < 24)
-        && digits(14..16).is_some_and(|m| m < 60)
-        && digits(17..19).is_some_and(|s| s < 61);
-    if !date_time {
-        return false;
-    }
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &fraction[n..];
-    }
-    match rest.as_bytes() {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
-        _ => false,
-    }
+/// One validator per schema of the document, kept for the test run (the property test asks thousands
+/// of times). The schema sits in a root that carries the document's components, so that its local
+/// `$ref`s (`#/components/schemas/...`) resolve as they do in openapi.yaml.
+fn validator(schema: &'static Value) -> &'static jsonschema::Validator {
+    static VALIDATORS: OnceLock<Mutex<HashMap<usize, &'static jsonschema::Validator>>> =
+        OnceLock::new();
+    let key = std::ptr::from_ref(schema) as usize;
+    let mut validators = VALIDATORS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    validators.entry(key).or_insert_with(|| {
+        let root = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": document()["components"],
+            "allOf": [schema],
+        });
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap_or_else(|e| panic!("openapi.yaml holds a schema that is not JSON Schema: {e}"));
+        Box::leak(Box::new(validator))
+    })
 }
 
 // --- paths into examples ------------------------------------------------------------------------------------
@@ -1715,4 +1508,30 @@ fn every_documented_example_is_accepted_by_its_function_parser() {
         "refused examples:\n{}",
         refused.join("\n")
     );
+}
+
+// --- the document is the code's ---------------------------------------------------------------------------
+
+#[allow(dead_code)]
+#[path = "../openapi/render.rs"]
+mod render;
+
+/// openapi.yaml is generated (`scripts/openapi`), never edited: the committed file must be exactly what
+/// the functions' declarations and types give in this build.
+#[test]
+fn the_committed_openapi_document_is_the_one_the_code_generates() {
+    let path = workspace_root().join("openapi.yaml");
+    let committed = std::fs::read_to_string(&path).expect("openapi.yaml is readable");
+    let generated = render::render(crate::functions::openapi().finish());
+    if committed != generated {
+        let line = committed
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
+        panic!(
+            "openapi.yaml differs from what the code generates from line {}: run scripts/openapi",
+            line + 1
+        );
+    }
 }

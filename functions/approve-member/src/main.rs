@@ -12,6 +12,18 @@ pub struct ApproveMember;
 impl Endpoint for ApproveMember {
     const NAME: &'static str = "approve-member";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Members,
+        summary: "Approve a member",
+        description: "Who may call: an admin. As Wix's approve does, a pending member becomes approved and \
+            a blocked one is unblocked; approving an approved member changes nothing. A member \
+            id Wix does not know is a 404.",
+        answer: "The member's id and status after the approval.",
+        examples: &[Example::only(
+            r#"{"memberId": "9b91956c-28f3-4f7c-9732-f18135af9f3a"}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND, StatusCode::CONFLICT],
+    };
     type Policy = Admin;
     type Input = Json<MemberRef>;
     type Output = MemberState;

@@ -15,6 +15,21 @@ pub struct CancelBooking;
 impl Endpoint for CancelBooking {
     const NAME: &'static str = "cancel-booking";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Bookings,
+        summary: "Cancel a booking",
+        description: "Who may call: an admin (any booking), or the member whose booking it is by who made \
+            it, read from Wix: its `createdBy.memberId` is theirs, or the site (a Wix user or an \
+            app) made it for their own contact. A booking an anonymous visitor or another member \
+            made is not theirs, whatever its contact (Wix links contacts by email). Anyone \
+            else's booking is a 403 `not-owner` and nothing is written. A booking already \
+            canceled, or declined, is a 409; an unknown booking a 404.",
+        answer: "The booking after the change.",
+        examples: &[Example::only(
+            r#"{"bookingId": "125a2e92-bee9-4d39-b28a-1a14284ec1f0", "participantNotification": {"notifyParticipants": true, "message": "The studio is closed that day, sorry."}}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND, StatusCode::CONFLICT],
+    };
     /// A member's own writes are capped per hour and day across every instance (admins: none).
     const BUDGETS: Budgets = Budgets::MemberWrites;
     type Policy = AdminOrOwner;

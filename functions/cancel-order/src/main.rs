@@ -8,8 +8,9 @@ use wix_elevate::wix::orders::{CancelOptions, Order};
 
 pub struct CancelOrder;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(rename = "CancelOrder")]
 pub struct Cancel {
     order_id: WixId,
     /// Put the items back in stock.
@@ -25,6 +26,18 @@ pub struct Cancel {
 impl Endpoint for CancelOrder {
     const NAME: &'static str = "cancel-order";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Orders,
+        summary: "Cancel an order",
+        description: "Who may call: an admin. Optionally puts the items back in stock and emails the \
+            customer, with `message` if given. An order that is already canceled, or cannot be \
+            canceled, is a 409; an unknown order a 404.",
+        answer: "The order's state after the cancellation.",
+        examples: &[Example::only(
+            r#"{"orderId": "f46da1ea-e866-41e6-a8f0-4fc6c65f6ef2", "restock": true, "notifyCustomer": true, "message": "Sorry, the second vase broke in the kiln."}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND],
+    };
     const MAX_BODY_BYTES: usize = 8 * 1024;
     /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
     const IDEMPOTENCY: Idempotency = Idempotency::Optional;
@@ -54,7 +67,7 @@ impl Endpoint for CancelOrder {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderState {
     id: WixId,

@@ -13,6 +13,20 @@ pub struct ConfirmBooking;
 impl Endpoint for ConfirmBooking {
     const NAME: &'static str = "confirm-booking";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Bookings,
+        summary: "Confirm a booking",
+        description: "Who may call: an admin. Wix confirms bookings that are PENDING, CREATED or \
+            WAITING_LIST; any other status is a 409, decided from the booking as Wix has it now, \
+            before any write. The revision sent is the one just read; if the booking changes in \
+            between, the function reads it and tries once more, then answers 409. An unknown \
+            booking is a 404.",
+        answer: "The booking after the change.",
+        examples: &[Example::only(
+            r#"{"bookingId": "c8833c19-e81f-4823-a1ad-dad4e1542478", "participantNotification": {"notifyParticipants": true, "message": "See you on Thursday"}}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND, StatusCode::CONFLICT],
+    };
     type Policy = Admin;
     type Input = Json<BookingRequest>;
     type Output = BookingView;

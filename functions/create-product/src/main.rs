@@ -14,6 +14,20 @@ pub struct CreateProduct;
 impl Endpoint for CreateProduct {
     const NAME: &'static str = "create-product";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Stores,
+        summary: "Create a physical product",
+        description: "Who may call: an admin. One request shape whatever the site's Wix Stores catalog (V1 \
+            or V3, detected once per process). Without `initialStock` the product is in stock, \
+            untracked. On V1, if only the stock update after the creation fails, the product \
+            exists and the answer has `\"initialStock\": null`. A site without Wix Stores is a \
+            409.",
+        answer: "The product Wix created.",
+        examples: &[Example::only(
+            r#"{"name": "Canvas Tee", "description": "Soft cotton.\nPrinted in Porto.", "price": "18.50", "sku": "TEE-1", "visible": true, "initialStock": 13}"#,
+        )],
+        errors: &[],
+    };
     /// An 8,000-character description may take 4 bytes a character.
     const MAX_BODY_BYTES: usize = 40 * 1024;
     /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
@@ -31,7 +45,7 @@ impl Endpoint for CreateProduct {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductCreated {
     id: WixId,

@@ -9,6 +9,17 @@ pub struct DeleteMember;
 impl Endpoint for DeleteMember {
     const NAME: &'static str = "delete-member";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Members,
+        summary: "Delete a member",
+        description: "Who may call: an admin (any member), or a member deleting themself; any other \
+            member's id is a 403.",
+        answer: "The member was deleted.",
+        examples: &[Example::only(
+            r#"{"memberId": "a45999e9-f0a5-4a90-9d3d-1528a2ceeb01"}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND],
+    };
     /// A member's own writes are capped per hour and day across every instance (admins: none).
     const BUDGETS: Budgets = Budgets::MemberWrites;
     type Policy = AdminOrOwner;
@@ -34,7 +45,7 @@ impl Endpoint for DeleteMember {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct Deleted {
     id: WixId,
     deleted: bool,

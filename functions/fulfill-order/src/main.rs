@@ -8,8 +8,9 @@ use wix_elevate::prelude::*;
 
 pub struct FulfillOrder;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(rename = "FulfillOrder")]
 pub struct Fulfil {
     order_id: WixId,
     line_items: FulfillmentLines,
@@ -20,6 +21,18 @@ pub struct Fulfil {
 impl Endpoint for FulfillOrder {
     const NAME: &'static str = "fulfill-order";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Orders,
+        summary: "Create a fulfillment for chosen line items",
+        description: "Who may call: an admin. Each line item named once, with how many of it are shipped; \
+            tracking is optional and its link https only. An order that cannot be fulfilled like \
+            this (canceled, or more than is left to fulfil) is a 409; an unknown order a 404.",
+        answer: "The fulfillment created.",
+        examples: &[Example::only(
+            r#"{"orderId": "189589e1-57a5-418c-9deb-3a06be4cb61c", "lineItems": [{"id": "41643fce-17ae-48a2-944f-8cab6d571485", "quantity": 2}], "tracking": {"trackingNumber": "CT123456789PT", "shippingProvider": "CTT", "trackingLink": "https://track.example.com/CT123456789PT"}}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND],
+    };
     const MAX_BODY_BYTES: usize = 16 * 1024;
     /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
     const IDEMPOTENCY: Idempotency = Idempotency::Optional;
@@ -51,7 +64,7 @@ impl Endpoint for FulfillOrder {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Fulfilled {
     order_id: WixId,

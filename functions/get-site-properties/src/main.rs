@@ -11,6 +11,17 @@ pub struct GetSiteProperties;
 impl Endpoint for GetSiteProperties {
     const NAME: &'static str = "get-site-properties";
     const METHOD: Method = Method::GET;
+    const DOC: Doc = Doc {
+        tag: Tag::Site,
+        summary: "The site's public properties",
+        description: "Who may call: any visitor or member of the site. Only what a storefront shows: \
+            names, address, locale, currency, time zone, logo and description; the owner's \
+            contact email, phone and fax are not even requested from Wix. No request body and no \
+            query string.",
+        answer: "The public properties. Fields Wix has no value for are null.",
+        examples: &[],
+        errors: &[],
+    };
     const MAX_BODY_BYTES: usize = 0;
     type Policy = AnyVisitor;
     type Input = NoInput;
@@ -25,8 +36,9 @@ impl Endpoint for GetSiteProperties {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SiteProperties")]
 pub struct PublicSiteProperties {
     site_display_name: Option<String>,
     business_name: Option<String>,

@@ -25,7 +25,12 @@ pub struct QueryRequest {
     page: BookingPageRequest,
 }
 
-#[derive(Deserialize)]
+wix_elevate::schema_via!(QueryRequest => RawQueryRequest as "BookingQuery", {
+    "description": "Every part optional. A `cursor` continues the list it came from and takes no `filter`.",
+    "dependentSchemas": {"cursor": {"properties": {"filter": false}}}
+});
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawQueryRequest {
     filter: Option<Filter>,
@@ -33,12 +38,16 @@ pub struct RawQueryRequest {
     cursor: Option<Cursor>,
 }
 
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(rename = "BookingFilter")]
 pub struct Filter {
+    /// Any of these statuses (a repeat is ignored; an empty list means any status).
     #[serde(default)]
     status: Vec<BookingStatus>,
+    /// Starts at or after this instant.
     start_from: Option<Timestamp>,
+    /// Starts before this instant (after `startFrom`).
     start_before: Option<Timestamp>,
     service_id: Option<WixId>,
 }
@@ -76,7 +85,7 @@ impl TryFrom<RawQueryRequest> for QueryRequest {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BookingList {
     bookings: Vec<BookingView>,
@@ -87,6 +96,31 @@ pub struct BookingList {
 impl Endpoint for QueryBookings {
     const NAME: &'static str = "query-bookings";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Bookings,
+        summary: "List bookings, sorted by start",
+        description: "Who may call: an admin (every booking), or a member (the bookings of their own Wix \
+            contact, limited server-side, that are theirs by who made them, as for \
+            cancel-booking: a guest's or another member's booking under their contact is dropped \
+            from the answer, absent, not refused). The dropping follows Wix's paging, so a \
+            member's page may be shorter than `limit`, even empty, with a `nextCursor`: the list \
+            ends when `nextCursor` is absent. The first page takes a `filter`; later pages only \
+            the `cursor` of the previous answer (a cursor together with a filter is a 400).",
+        answer: "One page of bookings.",
+        examples: &[
+            Example {
+                name: "firstPage",
+                summary: "The first page of a filtered list",
+                body: r#"{"filter": {"status": ["CONFIRMED", "PENDING"], "startFrom": "2027-01-01T00:00:00Z", "startBefore": "2028-01-01T00:00:00Z", "serviceId": "4bce6c21-7d8f-4a2f-a4c2-ec4b937a9aa7"}, "limit": 10}"#,
+            },
+            Example {
+                name: "nextPage",
+                summary: "The next page, with the cursor of the previous answer",
+                body: r#"{"cursor": "eyJzdGFydCI6IjIwMjctMDEtMTIifQ", "limit": 10}"#,
+            },
+        ],
+        errors: &[],
+    };
     type Policy = AdminOrOwner;
     type Input = Json<QueryRequest>;
     type Output = BookingList;

@@ -15,6 +15,19 @@ pub struct QueryMembers;
 impl Endpoint for QueryMembers {
     const NAME: &'static str = "query-members";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Members,
+        summary: "Query members for an admin screen",
+        description: "Who may call: an admin. Every part of the body is optional; all filters must match. \
+            Filters on other fields, other sorts and limits over 100 are refused; the filter \
+            sent to Wix is built by the function. Each member comes back with the six fields an \
+            admin list shows, and nothing else.",
+        answer: "One page of members.",
+        examples: &[Example::only(
+            r#"{"filter": {"status": ["APPROVED", "PENDING"], "loginEmail": "sam@example.com", "contactId": "da482462-f116-402b-a19b-ae1206f0c904"}, "sort": {"field": "createdDate", "order": "ASC"}, "limit": 20, "offset": 0}"#,
+        )],
+        errors: &[],
+    };
     type Policy = Admin;
     type Input = Json<MemberQuery>;
     type Output = MemberList;
@@ -29,13 +42,13 @@ impl Endpoint for QueryMembers {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct MemberList {
     members: Vec<MemberRow>,
     paging: Paging,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberRow {
     id: WixId,
@@ -46,8 +59,9 @@ pub struct MemberRow {
     created_date: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "MemberPaging")]
 pub struct Paging {
     limit: u16,
     offset: u32,

@@ -14,6 +14,30 @@ pub struct QueryOrders;
 impl Endpoint for QueryOrders {
     const NAME: &'static str = "query-orders";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Orders,
+        summary: "Search orders",
+        description: "Who may call: an admin (every order), or a member (only their own orders: the \
+            function adds the buyer condition from the verified token and ANDs it with the \
+            filter). Sorted by creation date, cursor paging. A `cursor` continues the search it \
+            came from, so it takes no `filter` or `sort`; for a member every order on a page is \
+            checked to be theirs, and a page holding anyone else's order is a 400. A member's \
+            answer has no `buyer`; addresses and phone numbers are never returned.",
+        answer: "One page of orders.",
+        examples: &[
+            Example {
+                name: "firstPage",
+                summary: "The first page of a filtered search",
+                body: r#"{"filter": {"status": ["APPROVED"], "paymentStatus": ["PAID", "PARTIALLY_REFUNDED"], "fulfillmentStatus": ["NOT_FULFILLED", "PARTIALLY_FULFILLED"], "createdFrom": "2026-01-01T00:00:00Z", "createdBefore": "2027-01-01T00:00:00Z"}, "sort": "DESC", "limit": 20}"#,
+            },
+            Example {
+                name: "nextPage",
+                summary: "The next page, with the cursor of the previous answer",
+                body: r#"{"cursor": "eyJsYXN0IjoiMTg5NTg5ZTEifQ", "limit": 20}"#,
+            },
+        ],
+        errors: &[],
+    };
     const MAX_BODY_BYTES: usize = 8 * 1024;
     type Policy = AdminOrOwner;
     type Input = Json<OrderQuery>;
@@ -30,14 +54,14 @@ impl Endpoint for QueryOrders {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderList {
     orders: Vec<OrderSummary>,
     next_cursor: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderSummary {
     id: WixId,
@@ -54,16 +78,18 @@ pub struct OrderSummary {
     buyer: Option<Buyer>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "OrderLine")]
 pub struct LineSummary {
     id: Option<String>,
     name: Option<String>,
     quantity: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "OrderBuyer")]
 pub struct Buyer {
     member_id: Option<String>,
     email: Option<String>,

@@ -12,8 +12,9 @@ use wix_elevate::wix::billing::PaymentShare;
 
 pub struct RefundOrder;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(rename = "RefundOrder")]
 pub struct Refund {
     order_id: WixId,
     amount: Amount,
@@ -27,6 +28,24 @@ pub struct Refund {
 impl Endpoint for RefundOrder {
     const NAME: &'static str = "refund-order";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Orders,
+        summary: "Refund an order, at most once per Idempotency-Key",
+        description: "Who may call: an admin. What each payment can still refund is asked first; more than \
+            that is a 422 and nothing is sent. The refund call is never repeated. Records are \
+            kept per (function, caller, key) with a hash of the body: the same key and body \
+            answer the first result again without a second refund; the same key with another \
+            body is a 422; a request with that key still in flight, or whose outcome is unknown \
+            (the refund call timed out), is a 409: use a new key only after checking the order. \
+            A request refused before the refund (422, 404) frees its key. Records live in the \
+            state table (`STATE_TABLE`, DynamoDB) for 30 days, shared by every instance of the \
+            function.",
+        answer: "The refund Wix made (or, for a repeated key and body, the first answer again).",
+        examples: &[Example::only(
+            r#"{"orderId": "189589e1-57a5-418c-9deb-3a06be4cb61c", "amount": "10.00", "reason": "damaged in transit", "notifyCustomer": true}"#,
+        )],
+        errors: &[StatusCode::NOT_FOUND],
+    };
     const MAX_BODY_BYTES: usize = 2 * 1024;
     /// A retry must never refund twice.
     const IDEMPOTENCY: Idempotency = Idempotency::Required;
@@ -61,7 +80,7 @@ impl Endpoint for RefundOrder {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefundReceipt {
     refund_id: Option<String>,

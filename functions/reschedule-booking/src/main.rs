@@ -24,7 +24,15 @@ pub struct RescheduleRequest {
     participant_notification: ParticipantNotification,
 }
 
-#[derive(Deserialize)]
+wix_elevate::schema_via!(RescheduleRequest => RawRescheduleRequest as "RescheduleBooking", {
+    "description": "Either `eventId` (a class booking), or `startDate`, `endDate` and `timezone` (an appointment; the end after the start).",
+    "oneOf": [
+        {"title": "to another session", "required": ["eventId"], "properties": {"startDate": false, "endDate": false, "timezone": false}},
+        {"title": "to a new time", "required": ["startDate", "endDate", "timezone"], "properties": {"eventId": false}}
+    ]
+});
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RawRescheduleRequest {
     booking_id: WixId,
@@ -57,6 +65,34 @@ impl TryFrom<RawRescheduleRequest> for RescheduleRequest {
 impl Endpoint for RescheduleBooking {
     const NAME: &'static str = "reschedule-booking";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Bookings,
+        summary: "Move a booking to another session or time",
+        description: "Who may call: an admin (any booking), or the member whose booking it is (by who made \
+            it, as for cancel-booking); someone else's booking is a 403 `not-owner` and nothing \
+            is written. A class booking moves to another session of its class (`eventId`, the \
+            session's calendar event id), an appointment to a new time (`startDate`, `endDate`, \
+            `timezone`): give one or the other. A class to a time or an appointment to a session \
+            is a 422; a canceled, declined or course booking a 409; an unknown booking a 404.",
+        answer: "The booking after the change.",
+        examples: &[
+            Example {
+                name: "toSession",
+                summary: "A class booking to another session of its class",
+                body: r#"{"bookingId": "f15106ab-26bd-4ade-a1ff-8be89f792c00", "eventId": "06ee9e50-1d33-4f52-9f2d-b38fa843812d", "participantNotification": {"notifyParticipants": true, "message": "Moved to next week's session."}}"#,
+            },
+            Example {
+                name: "toTime",
+                summary: "An appointment to a new time",
+                body: r#"{"bookingId": "5134da9b-2506-491b-bb47-f3a644a70339", "startDate": "2027-02-01T11:00:00+01:00", "endDate": "2027-02-01T12:00:00+01:00", "timezone": "Europe/Lisbon"}"#,
+            },
+        ],
+        errors: &[
+            StatusCode::NOT_FOUND,
+            StatusCode::CONFLICT,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ],
+    };
     /// A member's own writes are capped per hour and day across every instance (admins: none).
     const BUDGETS: Budgets = Budgets::MemberWrites;
     type Policy = AdminOrOwner;

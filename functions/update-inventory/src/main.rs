@@ -14,6 +14,29 @@ pub struct UpdateInventory;
 impl Endpoint for UpdateInventory {
     const NAME: &'static str = "update-inventory";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Stores,
+        summary: "Set one product variant's stock",
+        description: "Who may call: an admin. Exactly one of `quantity` (tracked stock) and `inStock` \
+            (untracked). A product with several variants needs `variantId` (400 without it). On \
+            V3 the inventory item's current revision is read and sent with the update; a \
+            concurrent change is a 409, and so are a site without Wix Stores and stock kept at \
+            several locations. An unknown product or variant is a 404.",
+        answer: "The variant's stock after the update.",
+        examples: &[
+            Example {
+                name: "tracked",
+                summary: "A tracked quantity",
+                body: r#"{"productId": "4affce55-3a1e-4fc7-a724-7c769e5299d8", "variantId": "921768ac-7bfe-4ecc-aa44-ac5757a4aa4e", "quantity": 5}"#,
+            },
+            Example {
+                name: "untracked",
+                summary: "In stock, untracked",
+                body: r#"{"productId": "eead74ab-c0c2-4ad5-8d72-f7b6a933c399", "variantId": "884a0776-4626-43fa-80d7-560241d6491b", "inStock": true}"#,
+            },
+        ],
+        errors: &[StatusCode::NOT_FOUND, StatusCode::CONFLICT],
+    };
     const MAX_BODY_BYTES: usize = 1024;
     type Policy = Admin;
     type Input = Json<InventoryUpdate>;
@@ -32,7 +55,7 @@ impl Endpoint for UpdateInventory {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StockUpdated {
     product_id: WixId,

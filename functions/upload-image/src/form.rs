@@ -35,9 +35,16 @@ pub fn settings() -> Result<&'static Settings, ApiError> {
     SETTINGS.as_ref().map_err(ApiError::from)
 }
 
+/// The form's parts, each once (the caps are in bytes, per part, checked before the text rules).
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "ImageUpload", rename_all = "camelCase", deny_unknown_fields)]
 pub struct Upload {
+    /// The image: a JPEG, PNG, WebP or GIF by its bytes, at most `UPLOAD_MAX_BYTES` (default 5 MB).
+    #[schemars(rename = "file")]
     pub image: Image,
+    /// At most 100 characters of one line (and at most 1,024 bytes), trimmed.
     pub title: Text<100>,
+    /// At most 100 characters of one line (and at most 1,024 bytes), trimmed.
     pub uploader_name: Text<100>,
 }
 

@@ -18,6 +18,28 @@ pub struct UploadImage;
 impl Endpoint for UploadImage {
     const NAME: &'static str = "upload-image";
     const METHOD: Method = Method::POST;
+    const DOC: Doc = Doc {
+        tag: Tag::Uploads,
+        summary: "Upload an image to the CMS",
+        description: "Who may call: any visitor or member of the site. A `multipart/form-data` body (a \
+            browser's `FormData`) with exactly the parts `file`, `title` and `uploaderName`, \
+            each once: a missing, repeated, unnamed or unknown part is a 400. The file must be a \
+            JPEG, PNG, WebP or GIF by its bytes (415 otherwise; the declared type and file name \
+            are ignored) and at most `UPLOAD_MAX_BYTES` (default 5 MB; 413); each text part at \
+            most 1,024 bytes (413). The image goes to the Media Manager, then an item \
+            `{uploadedImage, imageTitle, uploaderName, submissionDateTime, isApproved: false}` \
+            into the `UPLOAD_COLLECTION_ID` collection; the caller sets nothing else. On AWS, \
+            Lambda passes binary bodies base64-encoded, so about 4.4 MB of image is the \
+            practical ceiling. A person must have passed the site's CAPTCHA widget: its token \
+            goes in `Attestation-Token`, checked after the body and before the caller's Wix \
+            token (a 403 `attestation-required` or `attestation-failed`, or a 503 when the \
+            provider cannot be asked).",
+        answer: "The CMS item's id and the image's Media Manager URL.",
+        examples: &[Example::only(
+            r#"{"file": "(the image's bytes)", "title": "Blue vase", "uploaderName": "Rui"}"#,
+        )],
+        errors: &[],
+    };
     const MAX_BODY_BYTES: usize = MAX_FILE_BYTES as usize + 64 * 1024;
     /// A retry with the same `Idempotency-Key` gets the first answer instead of a second write.
     const IDEMPOTENCY: Idempotency = Idempotency::Optional;
@@ -78,10 +100,12 @@ pub struct UploadedImageItem<'a> {
     is_approved: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Uploaded {
+    /// The CMS item's id.
     item_id: String,
+    /// The image's Media Manager URL.
     media_url: String,
 }
 

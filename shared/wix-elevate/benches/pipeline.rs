@@ -147,7 +147,7 @@ fn elevated_call(c: &mut Criterion) {
     });
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(dead_code)]
 struct CreateMember {

@@ -1,6 +1,7 @@
 //! What the bookings functions share: the caller-facing request parts, the revision loop every booking
 //! write runs (with ownership from [`crate::ownership`]), and the view of a booking a caller gets back.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ownership::Reach;
@@ -14,13 +15,6 @@ use crate::{ApiError, Wix, WixError, WixId};
 /// is refused, since Wix would silently drop it.
 impl<'de> Deserialize<'de> for ParticipantNotification {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        struct RawNotification {
-            #[serde(default)]
-            notify_participants: bool,
-            message: Option<Text<MESSAGE_MAX_CHARS>>,
-        }
         let raw = RawNotification::deserialize(d)?;
         if raw.message.is_some() && !raw.notify_participants {
             return Err(serde::de::Error::custom(
@@ -34,8 +28,21 @@ impl<'de> Deserialize<'de> for ParticipantNotification {
     }
 }
 
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawNotification {
+    #[serde(default)]
+    notify_participants: bool,
+    message: Option<Text<MESSAGE_MAX_CHARS>>,
+}
+
+crate::schema_via!(ParticipantNotification => RawNotification, {
+    "description": "Whether Wix tells the booking's participant about the change, and with which message. A message needs `notifyParticipants: true` (Wix would silently drop it).",
+    "dependentSchemas": {"message": {"required": ["notifyParticipants"], "properties": {"notifyParticipants": {"const": true}}}}
+});
+
 /// The body of a write that needs nothing but the booking: `{"bookingId", "participantNotification"?}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BookingRequest {
     pub booking_id: WixId,
@@ -95,7 +102,7 @@ fn write_error(error: WixError) -> ApiError {
 
 /// A booking as the bookings functions return it: what a booking list or a confirmation page needs,
 /// and nothing about the contact who booked or other participants.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BookingView {
     id: WixId,

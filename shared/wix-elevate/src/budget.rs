@@ -308,6 +308,14 @@ pub(crate) fn network_of(ip: &str) -> Option<String> {
     }
 }
 
+/// Every budget's problem type (`budget-…`), for openapi.yaml.
+pub(crate) fn slugs() -> impl Iterator<Item = &'static str> {
+    UPLOAD_LIMITS
+        .iter()
+        .chain(&MEMBER_WRITE_LIMITS)
+        .map(|row| row.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

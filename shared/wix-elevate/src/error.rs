@@ -62,6 +62,29 @@ impl ApiError {
     }
 
     /// A short, stable name for logs and the problem `type`.
+    /// Every problem type [`ApiError::slug`] gives but the budgets' ([`crate::budget`]), for openapi.yaml.
+    pub(crate) const SLUGS: [&'static str; 19] = [
+        "method-not-allowed",
+        "payload-too-large",
+        "unsupported-media-type",
+        "bad-request",
+        "unauthenticated",
+        "origin-not-allowed",
+        "caller-not-allowed",
+        "admin-only",
+        "not-owner",
+        "attestation-required",
+        "attestation-failed",
+        "not-found",
+        "conflict",
+        "unprocessable",
+        "unavailable",
+        "bad-gateway",
+        "gateway-timeout",
+        "rate-limited",
+        "too-many-requests",
+    ];
+
     pub fn slug(&self) -> &'static str {
         match self {
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",

@@ -97,6 +97,22 @@ impl std::fmt::Debug for Image {
     }
 }
 
+/// A form part of raw bytes; which kinds are taken is the bytes' business, not the declared type's.
+impl schemars::JsonSchema for Image {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Image".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "contentMediaType": "application/octet-stream"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

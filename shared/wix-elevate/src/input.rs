@@ -1,6 +1,7 @@
 //! Typed request input: the body (and, where a function needs them, headers) parsed into domain types at
 //! the boundary. Unknown fields are errors; so is any input a function does not take.
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 
 mod objects;
@@ -19,6 +20,10 @@ pub trait Input: Sized + Send {
     /// The media type the body must have, or `None` for a request without a body.
     const MEDIA_TYPE: Option<&'static str>;
     fn parse(parts: &RequestParts<'_>, body: &[u8]) -> Result<Self, ApiError>;
+    /// The body's JSON Schema, for openapi.yaml; `None` without a body.
+    fn body_schema(_generator: &mut SchemaGenerator) -> Option<Schema> {
+        None
+    }
 }
 
 /// A function that takes no input at all: no body and no query string.
@@ -36,8 +41,11 @@ impl Input for NoInput {
 /// ([`crate::WixId`] and friends), so that parsing it is the validation.
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned + Send> Input for Json<T> {
+impl<T: DeserializeOwned + JsonSchema + Send> Input for Json<T> {
     const MEDIA_TYPE: Option<&'static str> = Some("application/json");
+    fn body_schema(generator: &mut SchemaGenerator) -> Option<Schema> {
+        Some(generator.subschema_for::<T>())
+    }
     fn parse(parts: &RequestParts<'_>, body: &[u8]) -> Result<Self, ApiError> {
         reject_query(parts)?;
         // serde's derived structs also take a JSON array as positional fields (`["a@b.com","A"]` would
@@ -149,8 +157,11 @@ impl Form {
     }
 }
 
-impl<T: FromForm> Input for Multipart<T> {
+impl<T: FromForm + JsonSchema> Input for Multipart<T> {
     const MEDIA_TYPE: Option<&'static str> = Some("multipart/form-data");
+    fn body_schema(generator: &mut SchemaGenerator) -> Option<Schema> {
+        Some(generator.subschema_for::<T>())
+    }
     fn parse(parts: &RequestParts<'_>, body: &[u8]) -> Result<Self, ApiError> {
         use futures_util::FutureExt;
 
@@ -239,7 +250,7 @@ pub(crate) fn media_type_matches(content_type: Option<&http::HeaderValue>, expec
 mod tests {
     use super::*;
 
-    #[derive(serde::Deserialize, Debug)]
+    #[derive(serde::Deserialize, Debug, schemars::JsonSchema)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {
@@ -299,7 +310,7 @@ mod tests {
 
     #[test]
     fn a_json_body_holding_null_is_refused_even_where_the_field_is_optional() {
-        #[derive(serde::Deserialize, Debug)]
+        #[derive(serde::Deserialize, Debug, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         #[allow(dead_code)]
         struct Optional {
@@ -341,8 +352,9 @@ mod tests {
     }
 
     /// Two fields: `file` up to 8 bytes, `title` up to 5.
-    #[derive(Debug)]
+    #[derive(Debug, schemars::JsonSchema)]
     struct Upload {
+        #[schemars(with = "String")]
         file: FormPart,
         title: String,
     }

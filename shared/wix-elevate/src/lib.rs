@@ -25,6 +25,7 @@ mod input;
 mod logging;
 pub mod members;
 pub mod money;
+pub mod openapi;
 pub mod orders;
 pub mod ownership;
 mod pipeline;
@@ -53,11 +54,16 @@ pub use values::{
 };
 pub use wix::{Repeat, Wix, WixError, WixPath};
 
+/// For `#[derive(JsonSchema)]` and [`schema_via!`] in the functions' crates.
+#[doc(hidden)]
+pub use schemars;
+
 /// The error type `main` returns (from the Lambda runtime).
 pub use lambda_http::Error;
 
 /// What a function's `main.rs` needs.
 pub mod prelude {
+    pub use crate::openapi::{Doc, Example, Tag};
     pub use crate::ownership::{OwnerScope, Reach};
     pub use crate::policy::{Admin, AdminOrOwner, AnyVisitor};
     pub use crate::values::{
@@ -69,6 +75,8 @@ pub mod prelude {
         NoInput, Repeat, Wix, WixError, WixId, WixPath, serve,
     };
     pub use http::Method;
+    pub use http::StatusCode;
+    pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
 }
 
@@ -77,7 +85,7 @@ pub mod prelude {
 pub mod input_bench {
     pub use crate::input::RequestParts;
 
-    pub fn parse_json<T: serde::de::DeserializeOwned + Send>(
+    pub fn parse_json<T: serde::de::DeserializeOwned + schemars::JsonSchema + Send>(
         parts: &RequestParts<'_>,
         body: &[u8],
     ) -> Result<T, crate::ApiError> {

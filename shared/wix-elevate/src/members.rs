@@ -1,6 +1,7 @@
 //! Members as callers see them: the request bodies of the members functions, the query allowlist, and
 //! our reading of Wix's answers. The wire calls are in [`crate::wix::members`].
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
@@ -13,14 +14,14 @@ use crate::wix::members::{
 };
 
 /// The body of a request about one member: `{"memberId"}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MemberRef {
     pub member_id: WixId,
 }
 
 /// A member's id and status: what a caller learns after creating or approving one.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct MemberState {
     pub id: WixId,
     pub status: Option<String>,
@@ -41,13 +42,15 @@ pub type NameText = Text<100>;
 /// A member to create, as a caller sends it: `{"loginEmail", "firstName"?, "lastName"?, "phones"?,
 /// "nickname"?}`. Only the login email is required; names and phones go to the member's contact, the
 /// nickname to the profile.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewMember {
     pub login_email: Email,
     pub first_name: Option<NameText>,
     pub last_name: Option<NameText>,
+    /// Up to 5 phone numbers, as people type them.
     #[serde(default, deserialize_with = "at_most_five_phones")]
+    #[schemars(length(max = 5))]
     pub phones: Vec<Phone>,
     pub nickname: Option<NameText>,
 }
@@ -96,7 +99,7 @@ pub async fn create(wix: &Wix, member: &NewMember) -> Result<MemberState, ApiErr
 /// A members query as a caller may ask for it: filters on an allowlist of fields (all must match), one
 /// allowlisted sort, offset paging. It is translated into Wix's filter language here; nothing the caller
 /// sends is passed through.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MemberQuery {
     #[serde(default)]
@@ -110,7 +113,7 @@ pub struct MemberQuery {
 
 /// Fields Wix filters members on (`MemberQuerySpec` in the SDK). `createdDate` is not one of them: Wix
 /// sorts by it but refuses it in a filter.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MemberFilter {
     /// Any of these statuses.
@@ -119,7 +122,7 @@ pub struct MemberFilter {
     pub contact_id: Option<WixId>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MemberStatus {
     Pending,
@@ -144,6 +147,8 @@ impl MemberStatus {
 #[serde(try_from = "Vec<MemberStatus>")]
 pub struct StatusSet(Vec<MemberStatus>);
 
+crate::schema_via!(inline StatusSet => Vec<MemberStatus>, {"minItems": 1, "maxItems": 4});
+
 impl TryFrom<Vec<MemberStatus>> for StatusSet {
     type Error = &'static str;
     fn try_from(mut statuses: Vec<MemberStatus>) -> Result<Self, Self::Error> {
@@ -156,7 +161,7 @@ impl TryFrom<Vec<MemberStatus>> for StatusSet {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberSort {
     pub field: MemberSortField,
@@ -165,7 +170,7 @@ pub struct MemberSort {
 }
 
 /// The sortable fields this project offers (Wix sorts members by these among others).
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum MemberSortField {
     CreatedDate,
@@ -176,6 +181,8 @@ pub enum MemberSortField {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "u64")]
 pub struct PageOffset(u32);
+
+crate::schema_via!(inline PageOffset => u64, {"maximum": PageOffset::MAX, "default": 0});
 
 impl PageOffset {
     pub const MAX: u32 = 100_000;

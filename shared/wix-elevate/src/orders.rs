@@ -1,6 +1,7 @@
 //! Orders as callers see them: the allowlisted search (a member's forced to their own orders, and every
 //! order on a page checked again), cancel options and fulfillment lines, and Wix's refusals in our words.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::ownership::Reach;
@@ -13,7 +14,7 @@ use crate::wix::orders::{
 use crate::{ApiError, Wix, WixError, WixId};
 
 /// The filters a caller may set; each becomes one condition on one fixed Wix field.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OrderFilter {
     #[serde(default)]
@@ -53,7 +54,7 @@ fn listed<T, const MAX: usize>(list: &Option<List<T, MAX>>) -> &[T] {
     list.as_ref().map_or(&[], List::as_slice)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct OrderQueryRequest {
     #[serde(default)]
@@ -65,6 +66,11 @@ struct OrderQueryRequest {
     #[serde(default)]
     cursor: Option<Cursor>,
 }
+
+crate::schema_via!(OrderQuery => OrderQueryRequest, {
+    "description": "Every part optional. A `cursor` continues the search it came from and takes no `filter` or `sort`.",
+    "dependentSchemas": {"cursor": {"properties": {"sort": false, "filter": {"maxProperties": 0}}}}
+});
 
 /// What a caller sends to search orders: allowlisted filters, sort by creation date, a page size, or a
 /// cursor from a previous page (which carries that page's filter and sort, so it takes neither).
@@ -172,7 +178,7 @@ pub fn order_error(error: WixError, refused: &'static str) -> ApiError {
 }
 
 /// One line item of a fulfillment, as callers send it and as Wix takes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FulfilledLine {
     pub id: WixId,
@@ -183,6 +189,8 @@ pub struct FulfilledLine {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "List<FulfilledLine, 100>")]
 pub struct FulfillmentLines(List<FulfilledLine, 100>);
+
+crate::schema_via!(inline FulfillmentLines => List<FulfilledLine, 100>);
 
 impl TryFrom<List<FulfilledLine, 100>> for FulfillmentLines {
     type Error = &'static str;
@@ -202,7 +210,7 @@ impl FulfillmentLines {
 }
 
 /// Tracking details of a fulfillment, as callers send them and as Wix takes them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TrackingInfo {
     pub tracking_number: Text<100>,

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response, service_fn};
+use schemars::JsonSchema;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 use wix_auth::{AdminAuth, SecretSource};
@@ -19,6 +20,7 @@ use crate::cors;
 use crate::error::InitError;
 use crate::idempotency::{self, Guarded, Idempotency, IdempotencyKey};
 use crate::input::{RequestParts, media_type_matches};
+use crate::openapi::Doc;
 use crate::policy::Policy;
 use crate::problem::{json_response, problem_response};
 use crate::state::{DynamoStore, Fingerprint, MemoryStore, StateStore};
@@ -62,10 +64,12 @@ pub trait Endpoint: Send + Sync + 'static {
     /// How long an `Idempotency-Key`'s record lasts, an unknown outcome's included: a repeat of the key
     /// within it is never run again.
     const RECORD_TTL: Duration = DAY;
+    /// What openapi.yaml says of the function beyond what its types say (`scripts/openapi`).
+    const DOC: Doc;
     type Policy: Policy;
     type Input: Input;
     /// Exactly the fields this caller may see.
-    type Output: Serialize + Send;
+    type Output: Serialize + JsonSchema + Send;
 
     /// The resource acted on, for the audit line.
     fn target(_input: &Self::Input) -> Option<String> {

@@ -6,6 +6,10 @@ pub use crate::ownership::OwnerScope;
 use crate::{ApiError, Caller, Config, Refusal, Subject, WixId};
 
 pub trait Policy: Send + Sync + 'static {
+    /// The policy's name in openapi.yaml (`x-policy`).
+    const NAME: &'static str;
+    /// Whether an IAM principal may be the caller (an admin URL deployed with `AWS_IAM`).
+    const ADMITS_IAM: bool = false;
     /// What the function learns about the caller once allowed.
     type Grant: Send;
     fn authorize(caller: &Caller, config: &Config) -> Result<Self::Grant, ApiError>;
@@ -37,6 +41,7 @@ fn admin(caller: &Caller, config: &Config) -> Option<AdminGrant> {
 pub struct AnyVisitor;
 
 impl Policy for AnyVisitor {
+    const NAME: &'static str = "AnyVisitor";
     type Grant = Subject;
     fn authorize(caller: &Caller, config: &Config) -> Result<Subject, ApiError> {
         match &caller.subject {
@@ -50,6 +55,8 @@ impl Policy for AnyVisitor {
 pub struct Admin;
 
 impl Policy for Admin {
+    const NAME: &'static str = "Admin";
+    const ADMITS_IAM: bool = true;
     type Grant = AdminGrant;
     fn authorize(caller: &Caller, config: &Config) -> Result<AdminGrant, ApiError> {
         admin(caller, config).ok_or(ApiError::Forbidden(Refusal::AdminOnly))
@@ -61,6 +68,7 @@ impl Policy for Admin {
 pub struct AdminOrOwner;
 
 impl Policy for AdminOrOwner {
+    const NAME: &'static str = "AdminOrOwner";
     type Grant = OwnerScope;
     fn authorize(caller: &Caller, config: &Config) -> Result<OwnerScope, ApiError> {
         if let Some(grant) = admin(caller, config) {

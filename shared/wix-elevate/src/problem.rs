@@ -18,7 +18,7 @@ struct Problem<'a> {
 }
 
 /// Details longer than this are cut: they may quote caller input (an unknown field's name).
-const MAX_DETAIL_CHARS: usize = 300;
+pub(crate) const MAX_DETAIL_CHARS: usize = 300;
 
 pub(crate) fn problem_response(error: &ApiError, request_id: &str) -> Response<Body> {
     let status = error.status();
@@ -89,6 +89,60 @@ fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Refusal;
+
+    /// openapi.yaml lists the problem types from `ApiError::SLUGS`; a variant missing there would be an
+    /// answer the document (and the typed client) does not know.
+    #[test]
+    fn every_problem_type_an_error_gives_is_one_the_document_lists() {
+        let errors = [
+            ApiError::MethodNotAllowed {
+                allowed: http::Method::GET,
+            },
+            ApiError::PayloadTooLarge { limit: 1 },
+            ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            },
+            ApiError::bad_request("x"),
+            ApiError::Unauthenticated("x"),
+            ApiError::Forbidden(Refusal::OriginNotAllowed),
+            ApiError::Forbidden(Refusal::CallerNotAllowed),
+            ApiError::Forbidden(Refusal::AdminOnly),
+            ApiError::Forbidden(Refusal::AttestationRequired),
+            ApiError::Forbidden(Refusal::AttestationFailed),
+            ApiError::Forbidden(Refusal::NotOwner("x")),
+            ApiError::NotFound("x"),
+            ApiError::Conflict("x".into()),
+            ApiError::Unprocessable("x".into()),
+            ApiError::Unavailable,
+            ApiError::BadGateway,
+            ApiError::GatewayTimeout,
+            ApiError::RateLimited,
+            ApiError::TooManyRequests {
+                retry_after_secs: 1,
+            },
+        ];
+        let listed: Vec<&str> = ApiError::SLUGS.to_vec();
+        for error in &errors {
+            assert!(
+                listed.contains(&error.slug()),
+                "{} is not listed",
+                error.slug()
+            );
+        }
+        assert_eq!(
+            errors.len(),
+            listed.len(),
+            "every listed type has an error above"
+        );
+        for budget in crate::budget::slugs() {
+            let error = ApiError::BudgetSpent {
+                budget,
+                retry_after_secs: 1,
+            };
+            assert!(error.slug().starts_with("budget-") && !listed.contains(&error.slug()));
+        }
+    }
 
     #[test]
     fn a_request_id_that_is_no_header_value_still_gets_a_problem_answer() {

@@ -27,7 +27,7 @@ fn tricky_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(pieces, 0..60).prop_map(|chars| chars.into_iter().collect())
 }
 
-#[derive(serde::Deserialize, Debug)]
+#[derive(serde::Deserialize, schemars::JsonSchema, Debug)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Body {

@@ -1,6 +1,7 @@
 //! Products and inventory as callers send them; Wix Stores' refusals in our words. The catalog (V1 or
 //! V3) and each catalog's wire shape are in [`crate::wix::stores`].
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::money::Amount;
@@ -40,7 +41,9 @@ impl From<StoresError> for ApiError {
 #[serde(from = "NewProductRequest")]
 pub struct NewProduct(pub ProductDraft);
 
-#[derive(Deserialize)]
+crate::schema_via!(NewProduct => NewProductRequest);
+
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct NewProductRequest {
     name: Text<80>,
@@ -74,14 +77,17 @@ impl From<NewProductRequest> for NewProduct {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct InventoryRequest {
     product_id: WixId,
+    /// Needed when the product has several variants.
     #[serde(default)]
     variant_id: Option<WixId>,
+    /// Track the stock, at this quantity.
     #[serde(default)]
     quantity: Option<StockQuantity>,
+    /// Do not track the stock; the variant is in stock or not.
     #[serde(default)]
     in_stock: Option<bool>,
 }
@@ -90,6 +96,14 @@ struct InventoryRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "InventoryRequest")]
 pub struct InventoryUpdate(pub StockChange);
+
+crate::schema_via!(InventoryUpdate => InventoryRequest, {
+    "description": "Exactly one of `quantity` and `inStock`.",
+    "oneOf": [
+        {"title": "tracked", "required": ["quantity"], "properties": {"inStock": false}},
+        {"title": "untracked", "required": ["inStock"], "properties": {"quantity": false}}
+    ]
+});
 
 impl TryFrom<InventoryRequest> for InventoryUpdate {
     type Error = &'static str;

@@ -18,6 +18,7 @@ const NIGHTLY_JOB: &str = "arn:aws:sts::123456789012:assumed-role/nightly-job/ni
 struct ReadProperties;
 
 impl Endpoint for ReadProperties {
+    const DOC: crate::openapi::Doc = crate::openapi::Doc::UNDOCUMENTED;
     const NAME: &'static str = "read-properties";
     const METHOD: Method = Method::GET;
     const MAX_BODY_BYTES: usize = 0;
@@ -30,7 +31,7 @@ impl Endpoint for ReadProperties {
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct Target {
     member_id: WixId,
@@ -40,6 +41,7 @@ struct Target {
 struct AdminAction;
 
 impl Endpoint for AdminAction {
+    const DOC: crate::openapi::Doc = crate::openapi::Doc::UNDOCUMENTED;
     const NAME: &'static str = "admin-action";
     const METHOD: Method = Method::POST;
     const MAX_BODY_BYTES: usize = 256;

@@ -13,7 +13,7 @@ use super::ValueError;
 pub struct Email(String);
 
 /// RFC 5321's limit on a forward path.
-const MAX_EMAIL: usize = 254;
+pub(super) const MAX_EMAIL: usize = 254;
 const MAX_LOCAL_PART: usize = 64;
 
 impl Email {

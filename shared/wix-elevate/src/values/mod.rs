@@ -23,6 +23,7 @@ mod contact;
 mod datetime;
 mod link;
 mod paging;
+mod schema;
 mod text;
 
 pub use bounded::{Count, List};

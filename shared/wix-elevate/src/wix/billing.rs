@@ -22,7 +22,7 @@ pub struct RefundablePayment {
 }
 
 /// One payment's part of a refund.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentShare {
     pub payment_id: String,

@@ -15,7 +15,7 @@ const QUERY_PATH: &str = "/_api/bookings-reader/v2/extended-bookings/query";
 const BOOKINGS_PATH: &str = "/_api/bookings-service/v2/bookings";
 
 /// A booking's status, as Wix spells it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum BookingStatus {
     Created,

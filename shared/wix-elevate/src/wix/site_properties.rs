@@ -1,5 +1,6 @@
 //! Site Properties v4: `GET /site-properties/v4/properties`.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{Wix, WixError, WixPath};
@@ -20,7 +21,7 @@ pub struct SiteProperties {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, serde::Serialize, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Deserialize, serde::Serialize, Clone, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     pub street: Option<String>,
@@ -32,7 +33,7 @@ pub struct Address {
     pub country: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, serde::Serialize, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Deserialize, serde::Serialize, Clone, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Locale {
     pub language_code: Option<String>,

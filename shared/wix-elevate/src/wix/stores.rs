@@ -25,7 +25,11 @@ pub type StockQuantity = Count<0, 99_999>;
 /// Catalog V1's id of the one variant of a product without options.
 pub const V1_DEFAULT_VARIANT: WixId = WixId::nil();
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    rename = "CatalogVersion",
+    description = "The site's Wix Stores catalog."
+)]
 pub enum Catalog {
     V1,
     V3,
