@@ -48,6 +48,8 @@ impl Endpoint for DeleteMember {
 #[derive(Serialize, JsonSchema)]
 pub struct Deleted {
     id: WixId,
+    /// Always `true`: a failed deletion is a problem answer.
+    #[schemars(extend("const" = true))]
     deleted: bool,
 }
 
