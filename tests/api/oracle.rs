@@ -877,3 +877,189 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// One login attempt and what the SDK's `auth.login` tells the page.
+struct Login {
+    id: &'static str,
+    member: &'static seed::SeedMember,
+    /// `None`: the member's own password.
+    password: Option<&'static str>,
+    login_state: &'static str,
+    error_code: Option<&'static str>,
+}
+
+const fn attempt(
+    id: &'static str,
+    member: &'static seed::SeedMember,
+    login_state: &'static str,
+) -> Login {
+    Login {
+        id,
+        member,
+        password: None,
+        login_state,
+        error_code: None,
+    }
+}
+
+const LOGINS: &[Login] = &[
+    attempt("member", &seed::MEMBER, "SUCCESS"),
+    attempt("admin", &seed::ADMIN, "SUCCESS"),
+    Login {
+        password: Some("not-her-password"),
+        error_code: Some("invalidPassword"),
+        ..attempt("wrong password", &seed::MEMBER, "FAILURE")
+    },
+    attempt("pending member", &seed::PENDING, "OWNER_APPROVAL_REQUIRED"),
+    Login {
+        error_code: Some("invalidEmail"),
+        ..attempt("blocked member", &seed::BLOCKED, "FAILURE")
+    },
+];
+
+/// Wix's SDK itself logs members in against the sandbox (`tests/oracle/login.mjs`: `auth.login`, then
+/// `auth.getMemberTokensForDirectLogin`, whose hidden iframe the script loads and runs as a browser
+/// would; the browser test does it in Chromium). An approved member ends up with member tokens that
+/// token-info and the SDK's own renewal know; each refusal reaches the page in the SDK's own terms; the
+/// SDK's requests are the five Wix's flow has, all to www.wixapis.com; and every answer of the flow has
+/// the SDK's REST type.
+#[tokio::test]
+async fn wixs_sdk_logs_members_in_against_the_sandbox_and_hears_each_refusal_in_its_own_terms() {
+    let sandbox = wix_sandbox::Sandbox::spawn(0).await.unwrap();
+    let page = "http://127.0.0.1:8080/index.html";
+    let attempts: Vec<Value> = LOGINS
+        .iter()
+        .map(|login| {
+            json!({ "id": login.id, "email": login.member.login_email,
+                    "password": login.password.unwrap_or(login.member.password) })
+        })
+        .chain([json!({ "id": "unknown email", "email": "nobody@example.com", "password": "x" })])
+        .collect();
+    let input = json!({ "wix": sandbox.base_url, "clientId": seed::CLIENT_ID, "page": page, "attempts": attempts });
+    let work = tempdir();
+    let ran = tokio::task::spawn_blocking({
+        let work = work.clone();
+        move || node("login.mjs", &input, &work)
+    })
+    .await
+    .unwrap();
+    assert!(ran.passed, "login.mjs failed:\n{}", ran.said);
+    let results = ran.output.expect("login.mjs wrote its output");
+    let result = |id: &str| {
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no result for {id}: {results}"))
+    };
+
+    for Login {
+        id,
+        member,
+        login_state,
+        error_code,
+        ..
+    } in LOGINS
+    {
+        let got = result(id);
+        assert_eq!(got["loginState"], *login_state, "{id}: {got}");
+        assert_eq!(got["errorCode"].as_str(), *error_code, "{id}: {got}");
+        if *login_state != "SUCCESS" {
+            assert!(got["tokens"].is_null(), "{id}: {got}");
+            continue;
+        }
+        assert_eq!(got["loggedIn"], true, "{id}: {got}");
+        assert_eq!(got["tokens"]["role"], "member", "{id}: {got}");
+        assert_eq!(
+            got["tokens"]["refreshToken"], member.refresh_token,
+            "{id}: {got}"
+        );
+        let info = &got["tokenInfo"];
+        assert_eq!(info["active"], true, "{id}: {got}");
+        assert_eq!(info["subjectType"], "MEMBER", "{id}: {got}");
+        assert_eq!(info["subjectId"], member.id, "{id}: {got}");
+        assert_eq!(info["clientId"], seed::CLIENT_ID, "{id}: {got}");
+        assert_eq!(info["siteId"], seed::SITE_ID, "{id}: {got}");
+        assert!(got["renewed"]["accessToken"].is_string(), "{id}: {got}");
+
+        // The SDK's requests, in order: a visitor token, Login V2, the redirect session, the frame,
+        // the code's exchange (then this test's token-info and renewal).
+        let requests = got["requests"].as_array().unwrap();
+        let seen: Vec<(String, String)> = requests
+            .iter()
+            .map(|r| {
+                let url = r["url"].as_str().unwrap();
+                let path = url.split('?').next().unwrap().to_owned();
+                (r["method"].as_str().unwrap().to_owned(), path)
+            })
+            .collect();
+        let wix = |method: &str, path: &str| {
+            (method.to_owned(), format!("https://www.wixapis.com{path}"))
+        };
+        assert_eq!(
+            seen[..5],
+            [
+                wix("POST", "/oauth2/token"),
+                wix("POST", "/_api/iam/authentication/v2/login"),
+                wix("POST", "/_api/redirects-api/v1/redirect-session"),
+                wix("GET", "/oauth2/authorize"),
+                wix("POST", "/oauth2/token"),
+            ],
+            "{id}: {got}"
+        );
+        assert!(
+            requests.iter().take(5).all(|r| r["status"] == 200),
+            "{id}: {got}"
+        );
+        assert_eq!(
+            requests[1]["body"],
+            json!({ "loginId": { "email": member.login_email }, "password": "<redacted>" }),
+            "{id}: {got}"
+        );
+        let auth = &requests[2]["body"]["auth"];
+        assert_eq!(auth["prompt"], "none", "{id}: {got}");
+        assert_eq!(auth["authRequest"]["responseMode"], "web_message");
+        assert_eq!(auth["authRequest"]["codeChallengeMethod"], "S256");
+        let exchange = &requests[4]["body"];
+        assert_eq!(exchange["grantType"], "authorization_code", "{id}: {got}");
+        assert!(exchange["codeVerifier"].is_string(), "{id}: {got}");
+        // The frame was shown to the page and posted to the page's origin only.
+        assert_eq!(
+            got["frames"],
+            json!([{ "src": requests[3]["url"], "status": 200, "shown": true,
+                     "posted": [{ "targetOrigin": "http://127.0.0.1:8080", "delivered": true }] }]),
+            "{id}: {got}"
+        );
+    }
+    let unknown = result("unknown email");
+    assert_eq!(unknown["loginState"], "FAILURE");
+    assert_eq!(unknown["errorCode"], "invalidEmail");
+
+    // Every answer of the flow, held to the SDK's REST types.
+    let answer_of = |id: &str, index: usize| result(id)["requests"][index]["answer"].clone();
+    let answers = json!([
+        { "id": "login: success", "package": "@wix/auto_sdk_identity_authentication",
+          "type": "StateMachineResponse", "value": answer_of("member", 1) },
+        { "id": "login: owner approval", "package": "@wix/auto_sdk_identity_authentication",
+          "type": "StateMachineResponse", "value": answer_of("pending member", 1) },
+        { "id": "redirect session", "package": "@wix/auto_sdk_redirects_redirects",
+          "type": "CreateRedirectSessionResponse", "value": answer_of("member", 2) },
+        { "id": "authorization_code grant", "package": "@wix/sdk", "type": "memberToken",
+          "value": answer_of("member", 4) },
+    ]);
+    let typed = tokio::task::spawn_blocking({
+        let work = work.clone();
+        move || node("typecheck.mjs", &answers, &work)
+    })
+    .await
+    .unwrap();
+    assert!(
+        typed.passed,
+        "login answers that are not Wix's types:\n{}",
+        typed.said
+    );
+    let _ = std::fs::remove_dir_all(&work);
+    sandbox.stop();
+}

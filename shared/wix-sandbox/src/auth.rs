@@ -1,5 +1,5 @@
-//! Who is calling, decided once per request from the `Authorization` header, and the admin check
-//! every elevated endpoint shares.
+//! Who is calling, decided once per request from the `Authorization` header, the admin check every
+//! elevated endpoint shares, and the visitor check of the endpoints a page's SDK calls (member login).
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
@@ -45,6 +45,12 @@ impl Caller {
     }
 }
 
+/// The token in `Authorization`: Wix documents the bare token; `Bearer <token>` is seen working too.
+fn bare_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    Some(value.strip_prefix("Bearer ").unwrap_or(value).trim())
+}
+
 pub(crate) fn classify(world: &World, headers: &HeaderMap) -> Caller {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return Caller::None;
@@ -63,8 +69,7 @@ pub(crate) fn classify(world: &World, headers: &HeaderMap) -> Caller {
             .is_some_and(|site| site.as_bytes() == seed::SITE_ID.as_bytes());
         return Caller::ApiKey { site_ok };
     }
-    // Wix documents the bare token; `Bearer <token>` is seen working too.
-    let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
+    let token = bare_token(headers).unwrap_or_default();
     match world.oauth.live_token(token, now()) {
         Some(record) => Caller::Token {
             subject_type: record.subject_type,
@@ -119,6 +124,15 @@ impl AdminAuth {
     }
 }
 
+/// The caller of a request, as the observe layer decided it.
+fn caller_of(parts: &Parts, state: &SandboxState) -> Caller {
+    match parts.extensions.get::<Caller>() {
+        Some(caller) => caller.clone(),
+        // Only reached when a route is served without the observe layer.
+        None => state.with(|w| classify(w, &parts.headers)),
+    }
+}
+
 impl FromRequestParts<SandboxState> for AdminAuth {
     type Rejection = WixError;
 
@@ -126,11 +140,52 @@ impl FromRequestParts<SandboxState> for AdminAuth {
         parts: &mut Parts,
         state: &SandboxState,
     ) -> Result<Self, Self::Rejection> {
-        let caller = match parts.extensions.get::<Caller>() {
-            Some(caller) => caller.clone(),
-            // Only reached when a route is served without the observe layer.
-            None => state.with(|w| classify(w, &parts.headers)),
-        };
-        AdminAuth::from_caller(caller)
+        AdminAuth::from_caller(caller_of(parts, state))
+    }
+}
+
+/// Extractor for the endpoints a site's pages call through Wix's SDK (login, redirect sessions): a live
+/// visitor or member token, which names the OAuth client and so the site. Otherwise 401 for
+/// no/unknown/expired credentials and 403 for admin credentials, which belong to no visitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorAuth {
+    pub subject_type: SubjectType,
+    pub subject_id: String,
+    pub client_id: String,
+    pub site_id: String,
+    /// The access token itself (a logout ends it).
+    pub token: String,
+}
+
+impl FromRequestParts<SandboxState> for VisitorAuth {
+    type Rejection = WixError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SandboxState,
+    ) -> Result<Self, Self::Rejection> {
+        match caller_of(parts, state) {
+            Caller::Token {
+                subject_type: subject_type @ (SubjectType::Visitor | SubjectType::Member),
+                subject_id,
+                client_id,
+                site_id,
+            } => Ok(VisitorAuth {
+                subject_type,
+                subject_id,
+                client_id,
+                site_id,
+                token: bare_token(&parts.headers).unwrap_or_default().to_owned(),
+            }),
+            Caller::None => Err(WixError::unauthenticated(
+                "a visitor or member access token is required",
+            )),
+            Caller::Invalid => Err(WixError::unauthenticated(
+                "the access token is unknown, expired or revoked",
+            )),
+            Caller::ApiKey { .. } | Caller::Token { .. } => Err(WixError::permission_denied(
+                "only a visitor or member token of the site's OAuth client may call this API",
+            )),
+        }
     }
 }

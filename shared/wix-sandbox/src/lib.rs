@@ -7,7 +7,9 @@
 //!
 //! Layout: one module per Wix area, each with `routes() -> Router<SandboxState>` and its own slice of
 //! the shared [`SandboxState`]; [`auth::AdminAuth`] is the one admin check, and the [`observe`] layer
-//! does recording, failure injection and latency for every route. [`attestation`] is not Wix: it is
+//! does recording, failure injection and latency for every route. [`login`] is a member's login as the
+//! SDK in a page performs it (IAM Login V2, a redirect session, the authorize page it frames, and the
+//! `authorization_code` grant). [`attestation`] is not Wix: it is
 //! the CAPTCHA providers' `siteverify`, served on the same port so one base URL fakes them all.
 
 pub mod attestation;
@@ -18,6 +20,7 @@ mod cors;
 pub mod data;
 pub mod ecom;
 pub mod error;
+pub mod login;
 pub mod media;
 pub mod members;
 pub mod oauth;
@@ -56,6 +59,7 @@ pub use stores::{ProductView, StockView};
 pub fn router(state: SandboxState) -> Router {
     Router::new()
         .merge(oauth::routes())
+        .merge(login::routes())
         .merge(site_properties::routes())
         .merge(members::routes())
         .merge(bookings::routes())

@@ -107,6 +107,7 @@ fn seed_document() -> Value {
             "nickname": m.nickname,
             "status": m.status.as_str(),
             "refreshToken": m.refresh_token,
+            "password": m.password,
             "createdDate": m.created_date,
         })
     };
@@ -200,6 +201,7 @@ mod tests {
             seed["members"]["member"]["refreshToken"],
             seed::MEMBER.refresh_token
         );
+        assert_eq!(seed["members"]["admin"]["password"], seed::ADMIN.password);
         let members = seed["members"].as_object().unwrap();
         assert_eq!(members.len(), seed::MEMBERS.len());
         for m in seed::MEMBERS {

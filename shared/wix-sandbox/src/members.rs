@@ -34,6 +34,8 @@ pub(crate) struct MemberRecord {
     pub created_date: String,
     pub updated_date: String,
     pub refresh_token: String,
+    /// `None` for a member created through the API: Wix gives them no password (they set one by email).
+    pub password: Option<String>,
 }
 
 /// A member as tests see it (`SandboxState::member`).
@@ -141,6 +143,7 @@ impl MemberData {
                 created_date: m.created_date.to_owned(),
                 updated_date: m.created_date.to_owned(),
                 refresh_token: m.refresh_token.to_owned(),
+                password: Some(m.password.to_owned()),
             })
             .collect();
         MemberData { members }
@@ -152,6 +155,13 @@ impl MemberData {
 
     pub fn by_id(&self, id: &str) -> Option<&MemberRecord> {
         self.members.iter().find(|m| m.id == id)
+    }
+
+    /// The member whose login email is `email`, in any case (Wix keeps one member per email).
+    pub fn by_login_email(&self, email: &str) -> Option<&MemberRecord> {
+        self.members
+            .iter()
+            .find(|m| m.login_email.eq_ignore_ascii_case(email))
     }
 
     fn by_id_mut(&mut self, id: &str) -> Result<&mut MemberRecord, WixError> {
@@ -283,11 +293,7 @@ async fn create_member(
         ));
     }
     state.with(|w| {
-        if w.members
-            .members
-            .iter()
-            .any(|m| m.login_email.eq_ignore_ascii_case(&email))
-        {
+        if w.members.by_login_email(&email).is_some() {
             return Err(WixError::application(
                 StatusCode::CONFLICT,
                 EMAIL_EXISTS_CODE,
@@ -310,6 +316,7 @@ async fn create_member(
             created_date: now.clone(),
             updated_date: now,
             refresh_token: format!("sbx-refresh-{}", uuid::Uuid::new_v4().simple()),
+            password: None,
         };
         let member = record.to_wix(Fieldset::Full);
         w.members.members.push(record);

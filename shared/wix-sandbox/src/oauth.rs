@@ -1,5 +1,7 @@
-//! `POST /oauth2/token` (client_credentials, anonymous, refresh_token) and `POST /oauth2/token-info`.
-//! Tokens are opaque random strings; everything about them lives in the token table of `OAuthData`.
+//! `POST /oauth2/token` (client_credentials, anonymous, refresh_token, authorization_code) and
+//! `POST /oauth2/token-info`. Tokens are opaque random strings; everything about them lives in the token
+//! table of `OAuthData`. The codes the `authorization_code` grant takes come from a member login
+//! (`login.rs`), which also checks them.
 
 use std::collections::HashMap;
 
@@ -13,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{OAuthError, WixError, WixJson};
-use crate::seed;
 use crate::state::{SandboxState, World, now};
+use crate::{login, seed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubjectType {
@@ -38,6 +40,8 @@ pub(crate) struct Client {
     pub client_id: String,
     pub secret: String,
     pub site_id: String,
+    /// The OAuth app's allowed redirect domains: the pages a login may answer (see `login.rs`).
+    pub domains: &'static [&'static str],
 }
 
 pub(crate) struct TokenRecord {
@@ -73,18 +77,26 @@ pub(crate) struct OAuthData {
 
 impl OAuthData {
     pub fn seeded() -> Self {
-        let client = |id: &str, secret: &str, site: &str| Client {
-            client_id: id.to_owned(),
-            secret: secret.to_owned(),
-            site_id: site.to_owned(),
-        };
+        let client =
+            |id: &str, secret: &str, site: &str, domains: &'static [&'static str]| Client {
+                client_id: id.to_owned(),
+                secret: secret.to_owned(),
+                site_id: site.to_owned(),
+                domains,
+            };
         OAuthData {
             clients: vec![
-                client(seed::CLIENT_ID, seed::CLIENT_SECRET, seed::SITE_ID),
+                client(
+                    seed::CLIENT_ID,
+                    seed::CLIENT_SECRET,
+                    seed::SITE_ID,
+                    seed::CLIENT_DOMAINS,
+                ),
                 client(
                     seed::OTHER_CLIENT_ID,
                     seed::OTHER_CLIENT_SECRET,
                     seed::OTHER_SITE_ID,
+                    seed::OTHER_CLIENT_DOMAINS,
                 ),
             ],
             tokens: HashMap::new(),
@@ -93,7 +105,7 @@ impl OAuthData {
         }
     }
 
-    fn client(&self, client_id: &str) -> Option<&Client> {
+    pub fn client(&self, client_id: &str) -> Option<&Client> {
         self.clients.iter().find(|c| c.client_id == client_id)
     }
 
@@ -134,7 +146,7 @@ impl OAuthData {
         }
     }
 
-    fn issue(
+    pub fn issue(
         &mut self,
         subject_type: SubjectType,
         subject_id: &str,
@@ -160,7 +172,7 @@ impl OAuthData {
     }
 }
 
-fn random_token(prefix: &str) -> String {
+pub(crate) fn random_token(prefix: &str) -> String {
     format!(
         "{prefix}{}{}",
         Uuid::new_v4().simple(),
@@ -170,9 +182,13 @@ fn random_token(prefix: &str) -> String {
 
 /// Steering tokens and secrets (the in-process side of `/_sandbox`).
 impl SandboxState {
-    /// Every token issued so far expires now (refresh tokens keep working).
+    /// Every token issued so far expires now (refresh tokens keep working), and so do the session tokens
+    /// and authorization codes of member logins.
     pub fn expire_tokens(&self) {
-        self.with(|w| w.oauth.expire_all(now()));
+        self.with(|w| {
+            w.oauth.expire_all(now());
+            w.login.expire_all(now());
+        });
     }
 
     /// Marks one access token inactive; false if the sandbox never issued it.
@@ -200,19 +216,26 @@ pub fn routes() -> Router<SandboxState> {
 /// Field names follow Wix: snake_case for client_credentials, camelCase for the visitor grants.
 /// Either spelling is accepted for every field, as a protobuf JSON parser does.
 #[derive(Debug, Default, Deserialize)]
-struct TokenRequest {
+pub(crate) struct TokenRequest {
     #[serde(alias = "grantType")]
     grant_type: Option<String>,
     #[serde(alias = "clientId")]
-    client_id: Option<String>,
+    pub client_id: Option<String>,
     #[serde(alias = "clientSecret")]
     client_secret: Option<String>,
     #[serde(alias = "refreshToken")]
     refresh_token: Option<String>,
+    /// `authorization_code`: the code, its PKCE verifier, and the redirect URI of the authorization
+    /// request when it had one.
+    pub code: Option<String>,
+    #[serde(alias = "codeVerifier")]
+    pub code_verifier: Option<String>,
+    #[serde(alias = "redirectUri")]
+    pub redirect_uri: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct TokenResponse {
+pub(crate) struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: u64,
@@ -263,6 +286,7 @@ fn grant(world: &mut World, request: TokenRequest) -> Result<TokenResponse, OAut
         }
         Some("anonymous") => anonymous(world, &request),
         Some("refresh_token") => refresh(world, &request),
+        Some("authorization_code") => login::exchange_code(world, &request),
         Some(other) => Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -307,7 +331,10 @@ fn client_credentials(
 }
 
 /// The site of a registered public client; only the client id is needed for visitor grants.
-fn public_client_site(world: &World, request: &TokenRequest) -> Result<String, OAuthError> {
+pub(crate) fn public_client_site(
+    world: &World,
+    request: &TokenRequest,
+) -> Result<String, OAuthError> {
     request
         .client_id
         .as_deref()
@@ -340,19 +367,13 @@ fn refresh(world: &mut World, request: &TokenRequest) -> Result<TokenResponse, O
         .filter(|_| site_id == seed::SITE_ID)
         .map(|m| m.id.clone());
     if let Some(member_id) = member {
-        let access_token = world.oauth.issue(
-            SubjectType::Member,
+        return Ok(member_tokens(
+            &mut world.oauth,
             &member_id,
             &client_id,
             &site_id,
-            seed::TOKEN_TTL_SECONDS,
-        );
-        return Ok(TokenResponse {
-            access_token,
-            token_type: "Bearer",
-            expires_in: seed::TOKEN_TTL_SECONDS,
-            refresh_token: Some(refresh_token.to_owned()),
-        });
+            Some(refresh_token.to_owned()),
+        ));
     }
     let visitor = world
         .oauth
@@ -373,6 +394,35 @@ fn refresh(world: &mut World, request: &TokenRequest) -> Result<TokenResponse, O
             "invalid_grant",
             "unknown or revoked refresh token",
         )),
+    }
+}
+
+/// A new member access token, answered with the member's refresh token when the grant gives one.
+pub(crate) fn member_tokens(
+    oauth: &mut OAuthData,
+    member_id: &str,
+    client_id: &str,
+    site_id: &str,
+    refresh_token: Option<String>,
+) -> TokenResponse {
+    let access_token = oauth.issue(
+        SubjectType::Member,
+        member_id,
+        client_id,
+        site_id,
+        seed::TOKEN_TTL_SECONDS,
+    );
+    TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: seed::TOKEN_TTL_SECONDS,
+        refresh_token,
+    }
+}
+
+impl TokenResponse {
+    pub fn access_token(&self) -> &str {
+        &self.access_token
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::error::WixError;
 use crate::state::SandboxState;
-use crate::{attestation, auth};
+use crate::{attestation, auth, login};
 
 /// Paths under this prefix steer the sandbox; they are not Wix calls and are never recorded,
 /// delayed or failed.
@@ -34,8 +34,8 @@ pub struct Stats {
     pub mint_rejections: u64,
     /// Requests to `/oauth2/token-info`, whatever their outcome.
     pub token_info_calls: u64,
-    /// Requests to anything but `/oauth2/*` (the admin-auth endpoints) and the CAPTCHA providers'
-    /// siteverify, whatever their outcome.
+    /// Requests to anything but `/oauth2/*` (the admin-auth endpoints), a member login's endpoints
+    /// (`login.rs`) and the CAPTCHA providers' siteverify, whatever their outcome.
     pub elevated_calls: u64,
     /// Requests to the three siteverify endpoints (`attestation.rs`), whatever their outcome: they are
     /// not Wix calls.
@@ -57,7 +57,8 @@ pub struct CallRecord {
     #[serde(default)]
     pub query: String,
     /// The request body when it was JSON; `None` for other bodies (uploads, forms) and no body, and
-    /// always for siteverify, whose body carries the site's CAPTCHA secret.
+    /// always for siteverify, whose body carries the site's CAPTCHA secret; a login's `password` reads
+    /// `<redacted>`.
     #[serde(default)]
     pub body: Option<Value>,
     /// The answer's body when it was JSON (filled in with the status).
@@ -141,7 +142,10 @@ impl ObserveData {
         }
         if attestation::is_siteverify(path) {
             self.stats.attestation_calls += 1;
-        } else if !path.starts_with(OAUTH_PREFIX) && !attestation::is_attestation(path) {
+        } else if !path.starts_with(OAUTH_PREFIX)
+            && !login::is_login(path)
+            && !attestation::is_attestation(path)
+        {
             self.stats.elevated_calls += 1;
         }
         self.stats.calls.push(CallRecord {
@@ -245,11 +249,14 @@ pub(crate) async fn observe(
         let method = req.method().as_str().to_owned();
         let query = req.uri().query().unwrap_or("").to_owned();
         let (parts, body) = req.into_parts();
-        let (logged_body, body) = if attestation::is_siteverify(&path) {
+        let (mut logged_body, body) = if attestation::is_siteverify(&path) {
             (None, body)
         } else {
             tap_json(&parts.headers, body).await
         };
+        if let Some(logged) = &mut logged_body {
+            login::redact(&path, logged);
+        }
         let mut req = Request::from_parts(parts, body);
         let (caller, ticket, injected, loss, latency) = state.with(|w| {
             let caller = auth::classify(w, req.headers());

@@ -13,11 +13,17 @@ pub const OTHER_SITE_ID: &str = "7a8068ae-d460-406f-965e-9badf8f38ea6";
 pub const CLIENT_ID: &str = "9c4bd515-bf03-4a3a-a238-ad6f8537a84f";
 /// `CLIENT_ID`'s secret until `POST /_sandbox/rotate-secret` replaces it.
 pub const CLIENT_SECRET: &str = "sbx-secret-3f9a1c7e5b2d4086a8e1c3f5b7d9e0a2";
+/// The domains `CLIENT_ID`'s OAuth app lets Wix answer pages on (its allowed redirect domains): the
+/// site's own frontend, and loopback for local development and tests. A member login's authorization
+/// code is posted only to a page on one of them (https, or http on loopback; any port).
+pub const CLIENT_DOMAINS: &[&str] = &["pottery.example.com", "127.0.0.1", "localhost"];
 
 /// A registered OAuth client of `OTHER_SITE_ID`: its visitor and admin tokens are real sandbox tokens,
 /// so they pass token-info, but they belong to the wrong client and site.
 pub const OTHER_CLIENT_ID: &str = "5146898b-fb8c-4bea-b86e-dfa86396bbc8";
 pub const OTHER_CLIENT_SECRET: &str = "sbx-secret-other-8d2e4f6a0b1c3d5e7f9a";
+/// `OTHER_CLIENT_ID`'s allowed domains (see [`CLIENT_DOMAINS`]).
+pub const OTHER_CLIENT_DOMAINS: &[&str] = &["other.example.com"];
 
 /// API-key mode: `Authorization: <API_KEY>` together with `wix-site-id: <SITE_ID>`.
 pub const API_KEY: &str = "sbx-api-key-c41d7e2a9b6f4830a5e2d1c8b7f60e93";
@@ -45,6 +51,10 @@ impl MemberStatus {
 
 /// A site member. Every seeded member, whatever their status, can get member tokens through the
 /// `refresh_token` grant, so tests can check how functions treat pending and blocked members.
+/// Logging in with `login_email` and `password` (the headless custom login of `@wix/sdk`'s
+/// `auth.login`, see `login.rs`) works for approved members only, as on Wix: a pending member gets
+/// `REQUIRE_OWNER_APPROVAL`, a blocked one is refused. The member's refresh token is the one that login
+/// hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeedMember {
     pub id: &'static str,
@@ -53,6 +63,8 @@ pub struct SeedMember {
     pub nickname: &'static str,
     pub status: MemberStatus,
     pub refresh_token: &'static str,
+    /// The member's login password (every seeded password is `sbx-password-<nickname in lower case>`).
+    pub password: &'static str,
     /// `createdDate` on the wire; each member joined on a different day, for sorting.
     pub created_date: &'static str,
 }
@@ -65,6 +77,7 @@ pub const ADMIN: SeedMember = SeedMember {
     nickname: "Ada",
     status: MemberStatus::Approved,
     refresh_token: "sbx-refresh-ada",
+    password: "sbx-password-ada",
     created_date: "2025-11-03T08:00:00.000Z",
 };
 
@@ -76,6 +89,7 @@ pub const MEMBER: SeedMember = SeedMember {
     nickname: "Mia",
     status: MemberStatus::Approved,
     refresh_token: "sbx-refresh-mia",
+    password: "sbx-password-mia",
     created_date: "2025-12-01T10:15:00.000Z",
 };
 
@@ -87,6 +101,7 @@ pub const SECOND_MEMBER: SeedMember = SeedMember {
     nickname: "Sam",
     status: MemberStatus::Approved,
     refresh_token: "sbx-refresh-sam",
+    password: "sbx-password-sam",
     created_date: "2026-01-05T16:40:00.000Z",
 };
 
@@ -98,6 +113,7 @@ pub const PENDING: SeedMember = SeedMember {
     nickname: "Pat",
     status: MemberStatus::Pending,
     refresh_token: "sbx-refresh-pat",
+    password: "sbx-password-pat",
     created_date: "2026-02-10T09:30:00.000Z",
 };
 
@@ -109,6 +125,7 @@ pub const BLOCKED: SeedMember = SeedMember {
     nickname: "Bo",
     status: MemberStatus::Blocked,
     refresh_token: "sbx-refresh-bo",
+    password: "sbx-password-bo",
     created_date: "2026-02-20T12:00:00.000Z",
 };
 

@@ -8,6 +8,7 @@ use crate::attestation::AttestationData;
 use crate::bookings::BookingData;
 use crate::data::DataCollections;
 use crate::ecom::EcomData;
+use crate::login::LoginData;
 use crate::media::MediaData;
 use crate::members::MemberData;
 use crate::oauth::OAuthData;
@@ -19,6 +20,8 @@ use crate::stores::StoresData;
 /// Everything the sandbox knows. A new Wix area adds its own `…Data` field here.
 pub(crate) struct World {
     pub oauth: OAuthData,
+    /// Member logins in progress: session tokens, authorization codes, logout sessions.
+    pub login: LoginData,
     pub members: MemberData,
     pub media: MediaData,
     pub data: DataCollections,
@@ -36,6 +39,7 @@ impl World {
     fn seeded(catalog: CatalogVersion) -> Self {
         World {
             oauth: OAuthData::seeded(),
+            login: LoginData::default(),
             members: MemberData::seeded(),
             media: MediaData::default(),
             data: DataCollections::seeded(),
@@ -83,12 +87,13 @@ impl SandboxState {
         f(&mut world)
     }
 
-    /// Every token the sandbox has issued (admin, visitor, member, one-time upload): a test scans logs and
-    /// responses for them.
+    /// Every token the sandbox has issued (admin, visitor, member, one-time upload, a login's session
+    /// tokens and codes): a test scans logs and responses for them.
     pub fn issued_tokens(&self) -> Vec<String> {
         self.with(|w| {
             let mut tokens = w.oauth.issued();
             tokens.extend(w.media.issued.iter().cloned());
+            tokens.extend(w.login.issued().cloned());
             tokens
         })
     }

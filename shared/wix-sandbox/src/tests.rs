@@ -970,3 +970,4 @@ async fn an_item_goes_only_into_a_collection_that_exists() {
 
 mod attestation;
 mod commerce;
+mod login;
