@@ -16,44 +16,99 @@ For each AdminAuthType this translates the template and asserts:
     exactly the functions that use it;
   - the functions that take an Idempotency-Key allow that header in their URL's CORS;
   - every function logs to its own log group with a retention, and has reserved concurrency (by default).
-Run by scripts/test with the project venv's python (it has the SAM translator through aws-sam-cli).
+Which function is admin-only, keeps which state, takes an Idempotency-Key or an Attestation-Token is not
+listed here: it is read from openapi.yaml's operations (generated from the functions' code), one operation
+`/<name>/` per function, whose SAM resource is the name in PascalCase:
+  x-policy: Admin                     admin only (its URL follows AdminAuthType)
+  x-idempotency: required | optional  takes an Idempotency-Key (absent: none)
+  x-attestation: required | optional  takes an Attestation-Token (absent: none)
+  x-state: records | limits           keeps shared state: RECORDS or LIMITS below (absent: none)
+A template function without an operation, or an operation without a function, is a problem too.
+Run by scripts/test with the project venv's python (it has the SAM translator through aws-sam-cli):
+  python scripts/check-template.py [template.yaml] [--openapi openapi.yaml]
+The document defaults to the openapi.yaml of this repository, so a mutated template elsewhere is checked
+against the real one.
 """
 
 import os
 import sys
 
+import yaml
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
-ADMIN_ONLY = {
-    "ApproveMember", "CancelOrder", "ConfirmBooking", "CreateMember", "CreateProduct",
-    "FulfillOrder", "QueryMembers", "RefundOrder", "UpdateInventory",
-}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Functions that keep shared state in the state table: their key prefix (the function's name, as in its code
-# and its Binary) and exactly the actions they need. Every action names one key, so the LeadingKeys
-# condition always applies (a Scan or Query would satisfy ForAllValues with no keys at all).
+# The actions of each kind of shared state in the state table (x-state): its key prefix is the function's
+# name (as in its code and its Binary). Every action names one key, so the LeadingKeys condition always
+# applies (a Scan or Query would satisfy ForAllValues with no keys at all).
 RECORDS = {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}  # idempotency records, budgets
 LIMITS = {"dynamodb:UpdateItem"}  # per-member limits: one conditional counter update
-STATE_USERS = {
-    "CancelBooking": ("cancel-booking", LIMITS), "CancelOrder": ("cancel-order", RECORDS),
-    "CreateMember": ("create-member", RECORDS), "CreateProduct": ("create-product", RECORDS),
-    "DeleteMember": ("delete-member", LIMITS), "FulfillOrder": ("fulfill-order", RECORDS),
-    "RefundOrder": ("refund-order", RECORDS), "RescheduleBooking": ("reschedule-booking", LIMITS),
-    "UploadImage": ("upload-image", RECORDS),
-}
+STATE_KINDS = {"records": RECORDS, "limits": LIMITS}
+POLICIES = {"AnyVisitor", "Member", "Admin", "AdminOrOwner"}
+KEY_MODES = {"required", "optional"}  # x-idempotency, x-attestation
+OPERATION_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 STATE_TABLE = {
     "BillingMode": "PAY_PER_REQUEST",
     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
     "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
 }
-# Functions that take an Idempotency-Key header (refund-order requires one): browsers send it only if CORS allows it.
-IDEMPOTENCY_KEY = {"CancelOrder", "CreateMember", "CreateProduct", "FulfillOrder", "RefundOrder", "UploadImage"}
 # Functions with an attestation step (upload-image): the widget's token header must pass CORS, and the function
 # must be told the provider and its mode, or a browser's upload could never carry the token.
-ATTESTED = {"UploadImage"}
 ATTESTATION_VARS = {"ATTESTATION", "ATTESTATION_PROVIDER", "ATTESTATION_HOSTNAMES", "ATTESTATION_ACTION", "ATTESTATION_MIN_SCORE"}
+
+
+def resource_name(function):
+    """The SAM resource of a function: its kebab-case name in PascalCase (refund-order: RefundOrder)."""
+    return "".join(part.capitalize() for part in function.split("-"))
+
+
+class Declared:
+    """What openapi.yaml says about the functions, by SAM resource name."""
+
+    def __init__(self, openapi):
+        self.names = {}  # resource: function name
+        self.admin_only = set()  # x-policy Admin: the URL follows AdminAuthType
+        self.state_users = {}  # x-state: resource -> (key prefix, exactly its actions)
+        self.idempotency_key = set()  # x-idempotency: browsers send the header only if CORS allows it
+        self.attested = set()  # x-attestation
+        self.problems = []
+        for path, item in (openapi.get("paths") or {}).items():
+            operations = [op for method, op in (item or {}).items() if method in OPERATION_METHODS]
+            if len(operations) != 1:
+                self.problems.append(f"openapi {path}: {len(operations)} operations, expected one per function")
+                continue
+            self.declare(path, operations[0])
+
+    def declare(self, path, op):
+        name = op.get("operationId")
+        if not isinstance(name, str) or path != f"/{name}/":
+            self.problems.append(f"openapi {path}: operationId {name!r}, expected the path's function name")
+            return
+        resource = resource_name(name)
+        self.names[resource] = name
+        # An unknown value is a problem, never "none": a misspelt x-idempotency must not drop a CORS header.
+        values = {
+            "x-policy": POLICIES, "x-idempotency": KEY_MODES, "x-attestation": KEY_MODES, "x-state": STATE_KINDS.keys(),
+        }
+        for key, allowed in values.items():
+            if key in op and op[key] not in allowed:
+                self.problems.append(f"openapi {path}: {key} is {op[key]!r}, expected one of {sorted(allowed)}")
+        if "x-policy" not in op:
+            self.problems.append(f"openapi {path}: no x-policy")
+        if op.get("x-policy") == "Admin":
+            self.admin_only.add(resource)
+        if op.get("x-state") in STATE_KINDS:
+            self.state_users[resource] = (name, STATE_KINDS[op["x-state"]])
+        if op.get("x-idempotency") in KEY_MODES:
+            self.idempotency_key.add(resource)
+        if op.get("x-attestation") in KEY_MODES:
+            self.attested.add(resource)
+        # Idempotency records and spent attestation tokens are conditional writes of whole items.
+        for key in ("x-idempotency", "x-attestation"):
+            if op.get(key) in KEY_MODES and op.get("x-state") != "records":
+                self.problems.append(f"openapi {path}: {key} without x-state: records (its records need those actions)")
 
 
 class ManagedPolicies:
@@ -107,7 +162,7 @@ def state_statement_problems(s, prefix, allowed):
     return problems
 
 
-def check(template_text, auth_type):
+def check(template_text, auth_type, declared):
     # The translator wants an S3 code location; the build method is irrelevant to these checks.
     template = yaml_parse(template_text.replace("    CodeUri: .\n", "    CodeUri: s3://bucket/code.zip\n"))
     out = transform(template, {"WixClientId": "x", "AdminAuthType": auth_type}, ManagedPolicies())
@@ -115,10 +170,12 @@ def check(template_text, auth_type):
     conditions = {"AdminUrlsArePublic": auth_type == "NONE", "HasVisitorConcurrency": True, "HasOtherConcurrency": True}
     live = {k: v for k, v in resources.items() if conditions.get(v.get("Condition"), True)}
     functions = {k: v for k, v in live.items() if v["Type"] == "AWS::Lambda::Function"}
-    problems = []
+    problems = list(declared.problems)
     assert functions, "no functions"
-    for name in sorted((ADMIN_ONLY | STATE_USERS.keys() | IDEMPOTENCY_KEY) - functions.keys()):
-        problems.append(f"{name}: listed in this script but not a function of the template")
+    for name in sorted(declared.names.keys() - functions.keys()):
+        problems.append(f"{name}: {declared.names[name]} is in openapi.yaml but not a function of the template")
+    for name in sorted(functions.keys() - declared.names.keys()):
+        problems.append(f"{name}: a function of the template without an operation in openapi.yaml (run scripts/openapi)")
     tables = sorted(k for k, v in live.items() if v["Type"] == "AWS::DynamoDB::Table")
     if tables != ["StateTable"]:
         problems.append(f"DynamoDB tables {tables}, expected exactly StateTable")
@@ -137,7 +194,7 @@ def check(template_text, auth_type):
             problems.append(f"{name}: {len(urls)} function URLs")
             continue
         auth = resolve_auth(urls[0]["Properties"]["AuthType"], auth_type)
-        expected = auth_type if name in ADMIN_ONLY else "NONE"
+        expected = auth_type if name in declared.admin_only else "NONE"
         if auth != expected:
             problems.append(f"{name}: URL auth {auth}, expected {expected}")
         # The function trusts the event's IAM context only when told its URL is AWS_IAM.
@@ -155,14 +212,14 @@ def check(template_text, auth_type):
         if auth == "AWS_IAM" and (public_url or public_invoke):
             problems.append(f"{name}: AWS_IAM URL with a public permission")
         headers = [h.lower() for h in urls[0]["Properties"].get("Cors", {}).get("AllowHeaders", [])]
-        if name in IDEMPOTENCY_KEY and "idempotency-key" not in headers:
+        if name in declared.idempotency_key and "idempotency-key" not in headers:
             problems.append(f"{name}: takes an Idempotency-Key but its URL CORS does not allow the header")
         variables = set(props.get("Environment", {}).get("Variables", {}))
-        if name in ATTESTED and "attestation-token" not in headers:
+        if name in declared.attested and "attestation-token" not in headers:
             problems.append(f"{name}: takes an Attestation-Token but its URL CORS does not allow the header")
-        if name in ATTESTED and not ATTESTATION_VARS <= variables:
+        if name in declared.attested and not ATTESTATION_VARS <= variables:
             problems.append(f"{name}: attestation settings missing: {sorted(ATTESTATION_VARS - variables)}")
-        if name not in ATTESTED and variables & (ATTESTATION_VARS | {"ATTESTATION_VERIFY_BASE"}):
+        if name not in declared.attested and variables & (ATTESTATION_VARS | {"ATTESTATION_VERIFY_BASE"}):
             problems.append(f"{name}: attestation settings on a function without an attestation step")
         role_name = props.get("Role", {}).get("Fn::GetAtt", [None])[0]
         role = live.get(role_name, {}).get("Properties", {})
@@ -181,8 +238,8 @@ def check(template_text, auth_type):
         if len(rest) + len(own_logs) == len(statements):
             problems.append(f"{name}: role may not read WixSecretArn: {statements}")
         state_table = props.get("Environment", {}).get("Variables", {}).get("STATE_TABLE")
-        if name in STATE_USERS:
-            prefix, allowed = STATE_USERS[name]
+        if name in declared.state_users:
+            prefix, allowed = declared.state_users[name]
             binary = function.get("Metadata", {}).get("BuildProperties", {}).get("Binary")
             if binary != prefix:
                 problems.append(f"{name}: state key prefix {prefix} is not its binary name {binary}")
@@ -212,10 +269,18 @@ def check(template_text, auth_type):
 
 def main():
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    text = open(sys.argv[1] if len(sys.argv) > 1 else "template.yaml").read()
+    args = sys.argv[1:]
+    openapi_path = os.path.join(ROOT, "openapi.yaml")
+    if "--openapi" in args:
+        at = args.index("--openapi")
+        openapi_path = args[at + 1]
+        del args[at:at + 2]
+    text = open(args[0] if args else "template.yaml").read()
+    with open(openapi_path) as f:
+        declared = Declared(yaml.safe_load(f))
     failed = False
     for auth_type in ("NONE", "AWS_IAM"):
-        count, problems = check(text, auth_type)
+        count, problems = check(text, auth_type, declared)
         for problem in problems:
             print(f"template ({auth_type}): {problem}", file=sys.stderr)
         failed |= bool(problems)

@@ -14,6 +14,7 @@ mod attestation;
 mod bookings;
 mod browser;
 mod cold_start;
+mod consistency;
 mod get_site_properties;
 mod members;
 mod openapi;
