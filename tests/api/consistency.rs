@@ -259,3 +259,80 @@ fn every_function_crate_is_compiled_into_fuzz_functions_rs() {
         .collect();
     report(&missing, "a function crate is not fuzzed");
 }
+
+/// `scripts/new-function` reads policy.rs and lib.rs to fill in a function's grant: a change to either
+/// must not leave it refusing every policy. It runs here in a copy of the files it reads and writes (no
+/// scripts/openapi there, so it only says to run it), once per policy and method.
+#[test]
+fn the_scaffold_writes_every_piece_for_each_policy_and_method() {
+    let scratch = crate::harness::TempDir::new();
+    for path in [
+        "scripts/new-function",
+        "shared/wix-elevate/src/policy.rs",
+        "shared/wix-elevate/src/lib.rs",
+        "template.yaml",
+        "openapi.yaml",
+        "README.md",
+    ] {
+        let to = scratch.path.join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(workspace_root().join(path), &to).unwrap();
+    }
+    std::fs::create_dir_all(scratch.path.join("functions")).unwrap();
+    let cases = [
+        ("scratch-visitor", "GET", "AnyVisitor"),
+        ("scratch-admin", "POST", "Admin"),
+        ("scratch-owner", "POST", "AdminOrOwner"),
+    ];
+    for (name, method, policy) in cases {
+        let run = std::process::Command::new("python3")
+            .arg(scratch.path.join("scripts/new-function"))
+            .args([name, "--method", method, "--policy", policy])
+            .output()
+            .expect("python3 runs");
+        assert!(
+            run.status.success(),
+            "{name} ({method}, {policy}): {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let main_rs =
+            std::fs::read_to_string(scratch.path.join(format!("functions/{name}/src/main.rs")))
+                .expect("main.rs written");
+        assert!(
+            main_rs.contains(&format!("type Policy = {policy};")),
+            "{main_rs}"
+        );
+        assert!(
+            main_rs.contains(&format!("const METHOD: Method = Method::{method};")),
+            "{main_rs}"
+        );
+    }
+    let template = std::fs::read_to_string(scratch.path.join("template.yaml")).unwrap();
+    let readme = std::fs::read_to_string(scratch.path.join("README.md")).unwrap();
+    for (name, method, _) in cases {
+        let resource = resource_name(name);
+        for piece in [
+            format!("  {resource}:\n"),
+            format!("  {resource}Role:\n"),
+            format!("  {resource}Logs:\n"),
+            format!("  {resource}Url:\n"),
+        ] {
+            assert!(
+                template.contains(&piece),
+                "{name}: template.yaml lacks {piece:?}"
+            );
+        }
+        assert!(
+            readme.contains(&format!("| {name} | {method} |")),
+            "{name}: no README row"
+        );
+    }
+    assert!(
+        template.contains("  ScratchAdminPublicUrl:\n"),
+        "an admin function's public permissions"
+    );
+    assert!(
+        !template.contains("  ScratchVisitorPublicUrl:\n"),
+        "a visitor function needs none"
+    );
+}

@@ -693,12 +693,12 @@ fn test_http_client() -> reqwest::Client {
 }
 
 /// A directory removed on drop.
-struct TempDir {
-    path: PathBuf,
+pub struct TempDir {
+    pub path: PathBuf,
 }
 
 impl TempDir {
-    fn new() -> TempDir {
+    pub fn new() -> TempDir {
         let path = std::env::temp_dir().join(format!("wix-elevate-test-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&path).unwrap();
         TempDir { path }
