@@ -15,7 +15,11 @@ For each AdminAuthType this translates the template and asserts:
   - the state table is on-demand, keyed by pk (S), with TTL on expiration; STATE_TABLE points at it in
     exactly the functions that use it;
   - the functions that take an Idempotency-Key allow that header in their URL's CORS;
-  - every function logs to its own log group with a retention, and has reserved concurrency (by default).
+  - every function logs to its own log group with a retention, and has reserved concurrency (by default);
+  - every function gets METRICS_NAMESPACE from the MetricsNamespace parameter; with an AlarmTopicArn, every
+    function has a Throttles alarm, and the alarms on the functions' metrics (METRIC_ALARMS) exist; every
+    alarm notifies the topic and exists only when AlarmTopicArn is set (and MetricsNamespace, for those on
+    the functions' metrics).
 Which function is admin-only, keeps which state, takes an Idempotency-Key or an Attestation-Token is not
 listed here: it is read from openapi.yaml's operations (generated from the functions' code), one operation
 `/<name>/` per function, whose SAM resource is the name in PascalCase:
@@ -54,6 +58,18 @@ STATE_TABLE = {
     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
     "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
 }
+# The alarms on the functions' own metrics (Metrics Insights queries over MetricsNamespace): for each
+# metric, a fragment its query must hold (what narrows it to the right functions or splits it by function).
+METRIC_ALARMS = {
+    "ServerErrors": "GROUP BY Function",
+    "WixThrottled": "FROM SCHEMA(\"${MetricsNamespace}\", Function)",
+    "WixServerErrors": "FROM SCHEMA(\"${MetricsNamespace}\", Function)",
+    "AdminTokenMintFailures": "FROM SCHEMA(\"${MetricsNamespace}\", Function)",
+    "CallerRefusals": "WHERE Policy = 'Admin'",
+    "BudgetRefusals": "WHERE Function = 'upload-image'",
+}
+ALARM_CONDITIONS = {"HasAlarms", "HasMetricAlarms"}
+
 # Functions with an attestation step (upload-image): the widget's token header must pass CORS, and the function
 # must be told the provider and its mode, or a browser's upload could never carry the token.
 ATTESTATION_VARS = {"ATTESTATION", "ATTESTATION_PROVIDER", "ATTESTATION_HOSTNAMES", "ATTESTATION_ACTION", "ATTESTATION_MIN_SCORE"}
@@ -264,7 +280,45 @@ def check(template_text, auth_type, declared):
             problems.append(f"{name}: no own log group with a retention")
         if "ReservedConcurrentExecutions" not in props:
             problems.append(f"{name}: no reserved concurrency")
+        if props.get("Environment", {}).get("Variables", {}).get("METRICS_NAMESPACE") != {"Ref": "MetricsNamespace"}:
+            problems.append(f"{name}: METRICS_NAMESPACE is not the MetricsNamespace parameter")
+    problems.extend(alarm_problems(live, functions))
     return len(functions), problems
+
+
+def alarm_problems(live, functions):
+    """The alarms, as deployed with an AlarmTopicArn (the live resources include them)."""
+    problems = []
+    alarms = {k: v for k, v in live.items() if v["Type"] == "AWS::CloudWatch::Alarm"}
+    for key, alarm in alarms.items():
+        props = alarm["Properties"]
+        if alarm.get("Condition") not in ALARM_CONDITIONS:
+            problems.append(f"{key}: an alarm that exists without an AlarmTopicArn (Condition {alarm.get('Condition')})")
+        if props.get("AlarmActions") != [{"Ref": "AlarmTopicArn"}]:
+            problems.append(f"{key}: does not notify AlarmTopicArn: {props.get('AlarmActions')}")
+    for name in functions:
+        throttles = [
+            k for k, v in alarms.items()
+            if v["Properties"].get("Namespace") == "AWS/Lambda" and v["Properties"].get("MetricName") == "Throttles"
+            and v["Properties"].get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": name}}]
+        ]
+        if len(throttles) != 1:
+            problems.append(f"{name}: {len(throttles)} Throttles alarms, expected one")
+    queries = {}
+    for key, alarm in alarms.items():
+        for metric in alarm["Properties"].get("Metrics", []):
+            expression = metric.get("Expression", {})
+            text = expression.get("Fn::Sub") if isinstance(expression, dict) else expression
+            if isinstance(text, str) and text.startswith("SELECT "):
+                if alarm.get("Condition") != "HasMetricAlarms":
+                    problems.append(f"{key}: an alarm on the functions' metrics must also need MetricsNamespace")
+                queries[text.split("(", 2)[1].split(")")[0]] = (key, text)
+    for metric, fragment in METRIC_ALARMS.items():
+        if metric not in queries:
+            problems.append(f"no alarm on {metric}")
+        elif fragment not in queries[metric][1]:
+            problems.append(f"{queries[metric][0]}: its query on {metric} lacks {fragment!r}: {queries[metric][1]}")
+    return problems
 
 
 def main():

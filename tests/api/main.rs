@@ -17,6 +17,7 @@ mod cold_start;
 mod consistency;
 mod get_site_properties;
 mod members;
+mod metrics;
 mod openapi;
 mod oracle;
 mod orders;

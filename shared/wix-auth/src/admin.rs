@@ -116,6 +116,8 @@ impl std::fmt::Debug for AdminCredential {
 pub struct AdminStats {
     pub secret_fetches: u64,
     pub mints: u64,
+    /// Refreshes that ended without a credential (the secret unreadable, or the mint refused or failed).
+    pub mint_failures: u64,
 }
 
 /// Produces admin credentials and keeps them fresh. Share one per process (it is `Send + Sync`); every
@@ -137,6 +139,7 @@ pub struct AdminAuth {
     api_key_rejected: AtomicBool,
     secret_fetches: AtomicU64,
     mints: AtomicU64,
+    mint_failures: AtomicU64,
 }
 
 #[derive(Default)]
@@ -182,6 +185,7 @@ impl AdminAuth {
             api_key_rejected: AtomicBool::new(false),
             secret_fetches: AtomicU64::new(0),
             mints: AtomicU64::new(0),
+            mint_failures: AtomicU64::new(0),
         }
     }
 
@@ -202,6 +206,7 @@ impl AdminAuth {
         AdminStats {
             secret_fetches: self.secret_fetches.load(Ordering::Relaxed),
             mints: self.mints.load(Ordering::Relaxed),
+            mint_failures: self.mint_failures.load(Ordering::Relaxed),
         }
     }
 
@@ -227,6 +232,9 @@ impl AdminAuth {
             return Err(error.clone());
         }
         let result = self.refresh(&mut state).await;
+        if result.is_err() {
+            self.mint_failures.fetch_add(1, Ordering::Relaxed);
+        }
         state.failure = result.as_ref().err().map(|error| {
             let cooldown = match error {
                 AuthError::ClientRejected { .. } => REJECTED_CLIENT_COOLDOWN,

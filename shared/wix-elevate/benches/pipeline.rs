@@ -3,7 +3,9 @@
 //! - caller check, cached, vs. asking token-info (what every request would cost without the cache);
 //! - an elevated call through [`Wix`] (credential, retry wrapper, request-id capture) vs. the same GET
 //!   with a bare reqwest client;
-//! - typed input parsing (domain types, unknown fields refused) vs. parsing into `serde_json::Value`.
+//! - typed input parsing (domain types, unknown fields refused) vs. parsing into `serde_json::Value`;
+//! - formatting a request's metrics document (EMF) vs. the elevated call it reports on: what metrics add
+//!   to a warm request.
 //!
 //! Wix is the in-process sandbox on loopback. `cargo bench -p wix-elevate` prints the ratios at the end.
 
@@ -174,6 +176,13 @@ fn input_parsing(c: &mut Criterion) {
     });
 }
 
+fn metrics_document(c: &mut Criterion) {
+    let sample = wix_elevate::metrics_bench::Sample::default();
+    timed(c, "metrics document formatted", || {
+        assert!(sample.line() > 0);
+    });
+}
+
 fn ratios(_: &mut Criterion) {
     let means = MEANS.lock().unwrap();
     let mean = |name: &str| {
@@ -188,6 +197,7 @@ fn ratios(_: &mut Criterion) {
         ("caller check, cached", "baseline: token-info round trip"),
         ("elevated GET through Wix", "baseline: bare reqwest GET"),
         ("typed input parse", "baseline: serde_json::Value parse"),
+        ("metrics document formatted", "elevated GET through Wix"),
     ] {
         println!(
             "  {ours:<28} {:>10.2?}  vs {baseline:<36} {:>10.2?}  ratio {:.3}",
@@ -201,6 +211,6 @@ fn ratios(_: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = caller_check, elevated_call, input_parsing, ratios
+    targets = caller_check, elevated_call, input_parsing, metrics_document, ratios
 }
 criterion_main!(benches);

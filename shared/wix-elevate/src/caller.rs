@@ -1,6 +1,7 @@
 //! Who is calling: a Wix visitor or member token checked with Wix's token-info, or an IAM principal
 //! verified by AWS when the function URL uses `AWS_IAM`.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use backon::Retryable;
@@ -77,6 +78,16 @@ pub struct CallerVerifier {
     /// Whether the IAM part of the request context is AWS's word (an `AWS_IAM` URL) or the invoker's.
     iam_url: bool,
     cache_ages: CallerCacheAges,
+    /// Calls to token-info and answers from either cache since the cold start, for the metrics.
+    token_info_calls: AtomicU64,
+    cache_hits: AtomicU64,
+}
+
+/// How often this instance asked Wix about a token, and how often its caches answered instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct VerifierStats {
+    pub(crate) token_info_calls: u64,
+    pub(crate) cache_hits: u64,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +112,8 @@ impl CallerVerifier {
             admin_member_ids: config.admin_member_ids.clone(),
             iam_url: config.iam_url,
             cache_ages: config.caller_cache,
+            token_info_calls: AtomicU64::new(0),
+            cache_hits: AtomicU64::new(0),
             verified: Cache::new(CACHE_CAPACITY),
             rejected: Cache::new(CACHE_CAPACITY),
         }
@@ -131,21 +144,31 @@ impl CallerVerifier {
             .is_some_and(|hit| hit.valid_until > SystemTime::now())
     }
 
+    pub(crate) fn stats(&self) -> VerifierStats {
+        VerifierStats {
+            token_info_calls: self.token_info_calls.load(Ordering::Relaxed),
+            cache_hits: self.cache_hits.load(Ordering::Relaxed),
+        }
+    }
+
     pub async fn verify_token(&self, token: &str) -> Result<Subject, ApiError> {
         let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
         let now = SystemTime::now();
         if let Some(hit) = self.verified.get(&key) {
             if hit.valid_until > now {
+                self.cache_hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(hit.subject);
             }
             self.verified.remove(&key);
         }
         if let Some((until, reason)) = self.rejected.get(&key) {
             if until > now {
+                self.cache_hits.fetch_add(1, Ordering::Relaxed);
                 return Err(ApiError::Unauthenticated(reason));
             }
             self.rejected.remove(&key);
         }
+        self.token_info_calls.fetch_add(1, Ordering::Relaxed);
         let Some(info) = self.token_info(token).await? else {
             return Err(self.remember_rejection(key, now, "the access token is not valid"));
         };

@@ -36,6 +36,9 @@ pub struct Config {
     /// The hosts an upload URL from Wix may name (`WIX_UPLOAD_HOSTS`, comma-separated DNS names, default
     /// `upload.wixmp.com`); see [`crate::wix::Wix::put_to_upload_url`].
     pub upload_hosts: Vec<String>,
+    /// Where the metrics go (`METRICS_NAMESPACE`, default `WixElevate`; empty for none); see
+    /// [`crate::metrics`].
+    pub metrics_namespace: Option<String>,
 }
 
 /// The longest a verified token is reused per warm instance (never past the token's own expiry): the
@@ -180,6 +183,9 @@ impl Config {
             iam_url,
             caller_cache,
             upload_hosts,
+            metrics_namespace: crate::metrics::namespace_from(
+                lookup("METRICS_NAMESPACE").as_deref(),
+            )?,
         })
     }
 }
@@ -483,6 +489,26 @@ mod tests {
             url(Some("aws_iam")).is_err(),
             "a typo is an error, not a NONE URL"
         );
+    }
+
+    #[test]
+    fn a_metrics_namespace_that_cloudwatch_would_refuse_fails_the_start() {
+        let namespace = |v: &str| config(&[("WIX_CLIENT_ID", "c"), ("METRICS_NAMESPACE", v)]);
+        assert_eq!(
+            config(&[("WIX_CLIENT_ID", "c")])
+                .unwrap()
+                .metrics_namespace
+                .as_deref(),
+            Some("WixElevate")
+        );
+        assert_eq!(namespace("").unwrap().metrics_namespace, None);
+        assert!(matches!(
+            namespace("AWS/Lambda"),
+            Err(ConfigError::Invalid {
+                var: "METRICS_NAMESPACE",
+                ..
+            })
+        ));
     }
 
     #[test]

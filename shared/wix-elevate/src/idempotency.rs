@@ -99,6 +99,13 @@ pub struct Guarded {
     pub deadline: SystemTime,
 }
 
+/// A success [`once`] answered with: the work's body, or the stored body of an earlier run replayed.
+#[derive(Debug)]
+pub struct Answered {
+    pub body: String,
+    pub replayed: bool,
+}
+
 /// Run `work` at most once for the guarded request; see the module docs. `work` answers the success body
 /// as JSON text; `acted` says, after a failure, whether a write may have reached Wix.
 pub async fn once<F>(
@@ -106,7 +113,7 @@ pub async fn once<F>(
     guarded: &Guarded,
     work: F,
     acted: impl FnOnce() -> bool,
-) -> Result<String, ApiError>
+) -> Result<Answered, ApiError>
 where
     F: Future<Output = Result<String, ApiError>>,
 {
@@ -125,7 +132,10 @@ where
             ApiError::Unavailable
         })?;
     if let Claim::Taken(existing) = claim {
-        return replay(existing, fingerprint, now);
+        return replay(existing, fingerprint, now).map(|body| Answered {
+            body,
+            replayed: true,
+        });
     }
     let result = work.await;
     let stored = match &result {
@@ -141,7 +151,10 @@ where
         // never run twice.
         tracing::error!(error = %e, "idempotency record could not be settled");
     }
-    result
+    result.map(|body| Answered {
+        body,
+        replayed: false,
+    })
 }
 
 /// The answer to a request whose key already has a record.

@@ -4,8 +4,9 @@
 //! and its response type. [`serve`] does everything else, in this order: method (405), body size (413),
 //! origin (403), content type (415), typed input (400), a rate limit per source (429), caller
 //! authentication (401), a rate limit per caller (429), policy (403),
-//! the elevated call with retries and token refresh, the typed response, and one audit line. Errors are
-//! `application/problem+json` with a request id and never carry a token, a secret or Wix's raw text.
+//! the elevated call with retries and token refresh, the typed response, one audit line and one metrics
+//! document (CloudWatch Embedded Metric Format). Errors are `application/problem+json` with a request id
+//! and never carry a token, a secret or Wix's raw text.
 
 mod admission;
 pub mod attestation;
@@ -24,6 +25,7 @@ pub mod image;
 mod input;
 mod logging;
 pub mod members;
+mod metrics;
 pub mod money;
 pub mod openapi;
 pub mod orders;
@@ -78,6 +80,52 @@ pub mod prelude {
     pub use http::StatusCode;
     pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
+}
+
+/// One request's metrics document, formatted as the pipeline writes it, exposed for the benchmarks.
+#[doc(hidden)]
+pub mod metrics_bench {
+    use std::time::{Duration, SystemTime};
+
+    use crate::metrics::{Metrics, ProcessCounts, RequestRecord};
+    use crate::wix::{AttemptEnd, WixAttempt};
+
+    pub struct Sample(Metrics);
+
+    impl Default for Sample {
+        fn default() -> Self {
+            Sample(Metrics::new(
+                Some("WixElevate".into()),
+                "get-site-properties",
+                "AnyVisitor",
+            ))
+        }
+    }
+
+    impl Sample {
+        /// The line of an ok request with one Wix call (what get-site-properties writes); its length.
+        pub fn line(&self) -> usize {
+            let wix = [WixAttempt {
+                ended: AttemptEnd::Success,
+                millis: 4.2,
+            }];
+            let request = RequestRecord {
+                request_id: "4f323784-4a41-4bc8-862d-d0e4a81ee4d9",
+                trace_id: Some(
+                    "Root=1-6b131062-85f6aee7e00ea8609364a2b1;Parent=3fa08a5665e275d4;Sampled=1",
+                ),
+                outcome: "ok",
+                status: http::StatusCode::OK,
+                latency: Duration::from_micros(1420),
+                wix: &wix,
+                budget: None,
+                replayed: false,
+            };
+            self.0
+                .document(&request, ProcessCounts::default(), SystemTime::now())
+                .map_or(0, |doc| doc.to_string().len())
+        }
+    }
 }
 
 /// Typed input parsing, exposed for the benchmarks.

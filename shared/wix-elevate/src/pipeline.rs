@@ -20,11 +20,12 @@ use crate::cors;
 use crate::error::InitError;
 use crate::idempotency::{self, Guarded, Idempotency, IdempotencyKey};
 use crate::input::{RequestParts, media_type_matches};
+use crate::metrics::{Metrics, ProcessCounts, RequestRecord};
 use crate::openapi::Doc;
 use crate::policy::Policy;
 use crate::problem::{json_response, problem_response};
 use crate::state::{DynamoStore, Fingerprint, MemoryStore, StateStore};
-use crate::wix::WixClient;
+use crate::wix::{WixAttempt, WixClient};
 use crate::{ApiError, CallerVerifier, Config, Input, Subject, Wix};
 
 /// The admin token minted at cold start gets this long before the function starts without one.
@@ -94,7 +95,8 @@ pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
         record_ttl: E::RECORD_TTL,
         attestation: E::ATTESTATION,
     };
-    let app = Arc::new(App::cold_start(keeps).await);
+    let metrics = Metrics::from_env(E::NAME, <E::Policy as Policy>::NAME);
+    let app = Arc::new(App::cold_start(keeps, metrics).await);
     lambda_http::run_concurrent(service_fn(move |request: Request| {
         let app = Arc::clone(&app);
         async move { Ok::<_, Infallible>(app.handle::<E>(request).await) }
@@ -107,6 +109,8 @@ pub async fn serve<E: Endpoint>() -> Result<(), lambda_http::Error> {
 pub(crate) struct App {
     ready: OnceCell<Ready>,
     keeps: Keeps,
+    /// Outside [`Ready`]: a function that cannot initialise still counts its 503s.
+    metrics: Metrics,
 }
 
 /// The shared state an endpoint declares it keeps.
@@ -241,10 +245,11 @@ async fn state_store(config: &Config, record_ttl: Duration) -> Result<StateStore
 }
 
 impl App {
-    async fn cold_start(keeps: Keeps) -> App {
+    async fn cold_start(keeps: Keeps, metrics: Metrics) -> App {
         let app = App {
             ready: OnceCell::new(),
             keeps,
+            metrics,
         };
         if let Err(e) = app.ready().await {
             tracing::error!(error = %e, "initialisation failed; answering 503 and retrying on each request");
@@ -263,7 +268,25 @@ impl App {
                 attestation: Attestation::Off,
             },
             ready: OnceCell::new_with(Some(ready)),
+            metrics: Metrics::new(None, "test", "test"),
         }
+    }
+
+    /// What the process counted since its cold start (the cold start itself included).
+    fn process_counts(&self) -> ProcessCounts {
+        let mut counts = ProcessCounts {
+            cold_starts: 1,
+            ..ProcessCounts::default()
+        };
+        if let Some(ready) = self.ready.get() {
+            let admin = ready.wix.admin_stats();
+            let verifier = ready.verifier.stats();
+            counts.mints = admin.mints;
+            counts.mint_failures = admin.mint_failures;
+            counts.token_info_calls = verifier.token_info_calls;
+            counts.token_info_cache_hits = verifier.cache_hits;
+        }
+        counts
     }
 
     async fn ready(&self) -> Result<&Ready, InitError> {
@@ -275,16 +298,22 @@ impl App {
     }
 
     pub(crate) async fn handle<E: Endpoint>(&self, request: Request) -> Response<Body> {
-        let request_id = request
-            .lambda_context_ref()
+        // Lambda's own ids: the answer's `requestId` is the id CloudWatch shows for the invocation.
+        let context = request.lambda_context_ref();
+        let request_id = context
             .map(|c| c.request_id.clone())
             .filter(|id| !id.is_empty())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let trace_id = context
+            .and_then(|c| c.xray_trace_id.clone())
+            .filter(|id| !id.is_empty());
         if cors::is_preflight(&request) {
             return self.preflight::<E>(&request, &request_id).await;
         }
         let started = Instant::now();
         let mut audit = Audit {
+            request_id: request_id.clone(),
+            trace_id,
             source_ip: source_ip(&request).map(str::to_owned),
             ..Audit::default()
         };
@@ -303,7 +332,12 @@ impl App {
             Ok((status, body)) => json_response(*status, body.clone(), &request_id),
             Err(error) => problem_response(error, &request_id),
         };
-        audit.emit::<E>(&outcome, response.status(), started);
+        let latency = started.elapsed();
+        audit.emit::<E>(&outcome, response.status(), latency);
+        self.metrics.emit(
+            &audit.record(&outcome, response.status(), latency),
+            self.process_counts(),
+        );
         if let Some(ready) = self.ready.get() {
             cors::allow_reading(&mut response, cors::allowed_origin(&request, &ready.config));
         }
@@ -416,7 +450,12 @@ impl App {
                     fingerprint: Fingerprint::of(body),
                     deadline,
                 };
-                idempotency::once(state, &guarded, work, || wix.may_have_acted()).await
+                idempotency::once(state, &guarded, work, || wix.may_have_acted())
+                    .await
+                    .map(|answered| {
+                        audit.replayed = answered.replayed;
+                        answered.body
+                    })
             }
             (Some(_), None) => {
                 tracing::error!("an idempotency key arrived at a function built without a store");
@@ -425,6 +464,7 @@ impl App {
             (None, _) => work.await,
         };
         audit.wix_request_ids = wix.request_ids();
+        audit.wix_attempts = wix.attempts();
         Ok((E::SUCCESS, result?))
     }
 }
@@ -460,14 +500,20 @@ fn parse_input<I: Input>(request: &Request, body: &[u8]) -> Result<I, ApiError> 
     I::parse(&parts, body)
 }
 
-/// What the audit line says about one request.
+/// What the audit line and the metrics say about one request.
 #[derive(Default)]
 struct Audit {
+    request_id: String,
+    /// The X-Ray trace id, where Lambda gives one.
+    trace_id: Option<String>,
     source_ip: Option<String>,
     subject: Option<Subject>,
     target: Option<String>,
     elevated: bool,
     wix_request_ids: Vec<String>,
+    wix_attempts: Vec<WixAttempt>,
+    /// The answer came from an idempotency record, not from a new Wix call.
+    replayed: bool,
 }
 
 impl Audit {
@@ -477,14 +523,13 @@ impl Audit {
         &self,
         outcome: &Result<(StatusCode, String), ApiError>,
         status: StatusCode,
-        started: Instant,
+        latency: Duration,
     ) {
-        let latency_ms = started.elapsed().as_millis() as u64;
-        let outcome_name = match outcome {
-            Ok(_) => "ok",
-            Err(e) => e.slug(),
-        };
+        let latency_ms = latency.as_millis() as u64;
+        let outcome_name = outcome_name(outcome);
         let source_ip = self.source_ip.as_deref().unwrap_or("-");
+        let request_id = self.request_id.as_str();
+        let trace_id = self.trace_id.as_deref().unwrap_or("-");
         let Some(subject) = &self.subject else {
             tracing::info!(
                 function = E::NAME,
@@ -492,6 +537,8 @@ impl Audit {
                 outcome = outcome_name,
                 source_ip,
                 latency_ms,
+                request_id,
+                trace_id,
                 instance = %*INSTANCE_ID,
                 "request refused"
             );
@@ -509,9 +556,41 @@ impl Audit {
             wix_request_ids = %self.wix_request_ids.join(","),
             source_ip,
             latency_ms,
+            request_id,
+            trace_id,
             instance = %*INSTANCE_ID,
             "audit"
         );
+    }
+
+    /// The request as the metrics count it.
+    fn record<'a>(
+        &'a self,
+        outcome: &Result<(StatusCode, String), ApiError>,
+        status: StatusCode,
+        latency: Duration,
+    ) -> RequestRecord<'a> {
+        let budget = match outcome {
+            Err(ApiError::BudgetSpent { budget, .. }) => Some(*budget),
+            _ => None,
+        };
+        RequestRecord {
+            request_id: &self.request_id,
+            trace_id: self.trace_id.as_deref(),
+            outcome: outcome_name(outcome),
+            status,
+            latency,
+            wix: &self.wix_attempts,
+            budget,
+            replayed: self.replayed,
+        }
+    }
+}
+
+fn outcome_name(outcome: &Result<(StatusCode, String), ApiError>) -> &'static str {
+    match outcome {
+        Ok(_) => "ok",
+        Err(e) => e.slug(),
     }
 }
 

@@ -72,7 +72,8 @@ async fn fifty_concurrent_callers_finding_no_token_cause_exactly_one_mint() {
         auth.stats(),
         AdminStats {
             secret_fetches: 1,
-            mints: 1
+            mints: 1,
+            mint_failures: 0,
         }
     );
     assert_eq!(sandbox_mints(&sandbox).await, 1);
@@ -153,7 +154,9 @@ async fn a_wrong_client_secret_is_rejected_once_and_not_retried_by_every_request
         auth.stats(),
         AdminStats {
             secret_fetches: 1,
-            mints: 0
+            mints: 0,
+            // One refresh failed; the callers queued behind it shared its failure.
+            mint_failures: 1,
         }
     );
     assert_eq!(stats(&sandbox).await["mintRejections"], 1);

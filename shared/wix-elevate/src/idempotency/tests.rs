@@ -39,7 +39,9 @@ async fn run(
         let n = runs.fetch_add(1, Ordering::SeqCst) + 1;
         outcome(n)
     };
-    once(store, &guarded(key, body), work, || acted).await
+    once(store, &guarded(key, body), work, || acted)
+        .await
+        .map(|answered| answered.body)
 }
 
 fn receipt(n: usize) -> Result<String, ApiError> {
@@ -249,4 +251,19 @@ async fn without_a_claim_nothing_runs_and_the_answer_is_503() {
     let answer = run(&store, "k", b"body", &runs, receipt, true).await;
     assert!(matches!(answer, Err(ApiError::Unavailable)), "{answer:?}");
     assert_eq!(runs.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn only_an_answer_from_the_record_is_reported_as_a_replay() {
+    let store = store();
+    let work = || async { receipt(1) };
+    let first = once(&store, &guarded("k", b"body"), work(), || true)
+        .await
+        .unwrap();
+    let repeat = once(&store, &guarded("k", b"body"), work(), || true)
+        .await
+        .unwrap();
+    assert!(!first.replayed);
+    assert!(repeat.replayed);
+    assert_eq!(first.body, repeat.body);
 }

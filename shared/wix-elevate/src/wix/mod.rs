@@ -16,7 +16,7 @@ pub mod stores;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use backon::{ExponentialBuilder, Retryable};
 use http::Method;
@@ -185,6 +185,11 @@ impl WixClient {
         }
     }
 
+    /// The admin-token provider's counts (mints and failures), for the metrics.
+    pub(crate) fn admin_stats(&self) -> wix_auth::AdminStats {
+        self.auth.stats()
+    }
+
     /// Upload URLs may name only these hosts (exact names, https on port 443).
     pub fn with_upload_hosts(mut self, hosts: Vec<String>) -> Self {
         self.upload_hosts = hosts;
@@ -192,12 +197,46 @@ impl WixClient {
     }
 }
 
-/// One request's view of Wix: elevated calls, with the Wix request ids kept for the audit line, and
-/// whether a write may have reached Wix (what an idempotency record needs to know after a failure).
+/// One request's view of Wix: elevated calls, with the Wix request ids kept for the audit line, each
+/// attempt's outcome and latency for the metrics, and whether a write may have reached Wix (what an
+/// idempotency record needs to know after a failure).
 pub struct Wix {
     client: Arc<WixClient>,
     request_ids: Mutex<Vec<String>>,
+    attempts: Mutex<Vec<WixAttempt>>,
     acted: AtomicBool,
+}
+
+/// One attempt at a Wix call (a retry is another attempt): how it ended and how long it took.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WixAttempt {
+    pub ended: AttemptEnd,
+    pub millis: f64,
+}
+
+/// How an attempt ended, in the classes the metrics count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptEnd {
+    Success,
+    /// A 4xx other than 429.
+    ClientError,
+    /// 429: Wix is rate limiting.
+    Throttled,
+    /// A 5xx, a timeout or a failed connection: Wix is failing us.
+    ServerError,
+}
+
+impl AttemptEnd {
+    fn of<T>(result: &Result<T, WixError>) -> AttemptEnd {
+        match result {
+            Ok(_) => AttemptEnd::Success,
+            Err(WixError::Status { status: 429, .. }) => AttemptEnd::Throttled,
+            Err(WixError::Status { status, .. }) if *status < 500 => AttemptEnd::ClientError,
+            // A body this client cannot read came with a success status: Wix answered.
+            Err(WixError::Unreadable(_)) => AttemptEnd::Success,
+            Err(_) => AttemptEnd::ServerError,
+        }
+    }
 }
 
 struct Call<'a> {
@@ -212,6 +251,7 @@ impl Wix {
         Wix {
             client,
             request_ids: Mutex::new(Vec::new()),
+            attempts: Mutex::new(Vec::new()),
             acted: AtomicBool::new(false),
         }
     }
@@ -234,6 +274,25 @@ impl Wix {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Every attempt made so far, in order.
+    pub fn attempts(&self) -> Vec<WixAttempt> {
+        self.attempts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn note_attempt<T>(&self, started: Instant, result: &Result<T, WixError>) {
+        let attempt = WixAttempt {
+            ended: AttemptEnd::of(result),
+            millis: started.elapsed().as_secs_f64() * 1000.0,
+        };
+        self.attempts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(attempt);
     }
 
     pub async fn get<T: DeserializeOwned>(
@@ -348,6 +407,7 @@ impl Wix {
     ) -> Result<T, WixError> {
         const LABEL: &str = "media upload URL";
         let url = checked_upload_url(upload_url, &self.client.base, &self.client.upload_hosts)?;
+        let started = Instant::now();
         let sent = self
             .client
             .http
@@ -367,6 +427,7 @@ impl Wix {
                 .and_then(|bytes| decode(&bytes, LABEL)),
             Err(e) => Err(e),
         };
+        self.note_attempt(started, &answer);
         self.note_write(&answer);
         answer
     }
@@ -408,12 +469,14 @@ impl Wix {
                 .header(http::header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let response = credential
-            .authorize(request)?
-            .send()
-            .await
-            .map_err(transport_error)?;
-        self.receive(response, call.path.as_str()).await
+        let request = credential.authorize(request)?;
+        let started = Instant::now();
+        let answer = match request.send().await.map_err(transport_error) {
+            Ok(response) => self.receive(response, call.path.as_str()).await,
+            Err(e) => Err(e),
+        };
+        self.note_attempt(started, &answer);
+        answer
     }
 
     /// Keeps the Wix request id, reads the body (capped) and turns a non-2xx answer into
