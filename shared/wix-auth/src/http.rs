@@ -10,11 +10,15 @@ pub fn wix_http_client() -> Result<reqwest::Client, reqwest::Error> {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
     let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("aws-lc-rs supports the default TLS versions")
         .with_root_certificates(roots)
         .with_no_client_auth();
+    // A preconfigured TLS backend gets no ALPN from reqwest: without it every connection is HTTP/1.1.
+    // With h2, the mint, token-info and elevated calls (concurrent invocations included) share the one
+    // connection opened at cold start.
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(Duration::from_secs(2))

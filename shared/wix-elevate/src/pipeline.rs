@@ -189,10 +189,20 @@ impl Ready {
                 None => Ok(()),
             }
         };
+        // Only the mint needs the secret: while Secrets Manager is asked for it, the connection to Wix is
+        // opened (its TCP and TLS handshakes are a cold start's other long wait) with a HEAD on the token
+        // endpoint, which Wix refuses without effect; the connection then waits in the pool for the mint.
+        let preconnect = async {
+            let token_url = format!("{}/oauth2/token", config.api_base);
+            if let Err(e) = http.head(token_url).timeout(WARM_BUDGET).send().await {
+                tracing::debug!(error = %e.without_url(), "could not open a connection to Wix ahead of the mint");
+            }
+        };
         // Bounded: Lambda's init phase has its own limit, and a slow Wix must not use it up.
-        let (minted, attestation_secret) = tokio::join!(
+        let (minted, attestation_secret, ()) = tokio::join!(
             tokio::time::timeout(WARM_BUDGET, auth.warm()),
-            tokio::time::timeout(WARM_BUDGET, read_attestation_secret)
+            tokio::time::timeout(WARM_BUDGET, read_attestation_secret),
+            preconnect
         );
         match minted {
             Ok(Ok(())) => {}
