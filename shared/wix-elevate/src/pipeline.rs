@@ -191,7 +191,7 @@ impl Ready {
         };
         // Only the mint needs the secret: while Secrets Manager is asked for it, the connection to Wix is
         // opened (its TCP and TLS handshakes are a cold start's other long wait) with a HEAD on the token
-        // endpoint, which Wix refuses without effect; the connection then waits in the pool for the mint.
+        // endpoint, which mints nothing; the connection then waits in the pool for the mint.
         let preconnect = async {
             let token_url = format!("{}/oauth2/token", config.api_base);
             if let Err(e) = http.head(token_url).timeout(WARM_BUDGET).send().await {
