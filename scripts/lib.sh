@@ -163,3 +163,24 @@ sandbox_token() {
 	curl -sS --fail-with-body --max-time 10 -H 'content-type: application/json' -d "$2" "$1/oauth2/token" |
 		"$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
 }
+
+# --- Results files ----------------------------------------------------------------------------------------
+
+# write_section FILE NAME < TEXT: put TEXT between the lines `<!-- NAME -->` and `<!-- /NAME -->` of FILE,
+# replacing what was there, or at the end when FILE has no such section yet. Each benchmark keeps its own
+# part of one file (bench/RESULTS.md) without overwriting the others'.
+write_section() {
+	SECTION_FILE=$1 SECTION_NAME=$2 py -c '
+import os, pathlib, sys
+path, name = pathlib.Path(os.environ["SECTION_FILE"]), os.environ["SECTION_NAME"]
+start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+block = f"{start}\n{sys.stdin.read().strip()}\n{end}"
+text = path.read_text() if path.exists() else ""
+if start in text and end in text:
+    before, rest = text.split(start, 1)
+    text = before + block + rest.split(end, 1)[1]
+else:
+    text = text.rstrip("\n") + ("\n\n" if text.strip() else "") + block + "\n"
+path.write_text(text)
+'
+}
