@@ -145,22 +145,18 @@ async fn a_spent_attestation_token_is_refused_on_another_instance() {
         1,
         "only the accepted use reached the caller check"
     );
-    // Later, on whichever instance: still spent. Watch may have queued the first burst on the instance
-    // it was starting, so repeats go on, a burst at a time, until a second process has answered one.
-    for _ in 0..10 {
-        if stack.instances_serving(FUNCTION).len() >= 2 {
-            break;
-        }
-        let repeats = (0..3).map(|_| upload(&stack, &visitor, Some(seed::HCAPTCHA_TEST_RESPONSE)));
-        for refused in futures_util::future::join_all(repeats).await {
-            refused.forbidden("attestation-failed");
-        }
-    }
-    let instances = stack.instances_serving(FUNCTION);
-    assert!(
-        instances.len() >= 2,
-        "several processes served: {instances:?}"
-    );
+    // Later, on whichever instance: still spent. Repeats go on, a burst at a time, until a second
+    // process has answered one.
+    let (stack_ref, visitor_ref) = (&stack, &visitor);
+    stack
+        .until_two_instances_served(FUNCTION, || async move {
+            let repeats =
+                (0..3).map(|_| upload(stack_ref, visitor_ref, Some(seed::HCAPTCHA_TEST_RESPONSE)));
+            for refused in futures_util::future::join_all(repeats).await {
+                refused.forbidden("attestation-failed");
+            }
+        })
+        .await;
     assert_eq!(stack.sandbox.state.media_files().len(), 1);
 }
 

@@ -339,38 +339,32 @@ async fn an_upload_flood_over_several_instances_stops_at_the_budget() {
         let wait: u64 = refused.retry_after.as_deref().unwrap().parse().unwrap();
         assert!((1..=3600).contains(&wait), "{wait}");
     }
-    // Watch may have given the whole flood to fewer processes than it has: more uploads, a pair at a
-    // time, until a second process has answered; the shared budget refuses each.
-    for _ in 0..10 {
-        if stack.instances_serving(FUNCTION).len() >= 2 {
-            break;
-        }
-        let (a, b) = tokio::join!(
-            upload(
-                &stack,
-                Some(&visitors[0]),
-                upload_form(&file, "image/png", &[])
-            ),
-            upload(
-                &stack,
-                Some(&visitors[1]),
-                upload_form(&file, "image/png", &[])
-            ),
-        );
-        for refused in [a, b] {
-            let problem = refused.problem(429);
-            assert_eq!(
-                problem["type"],
-                "urn:wix-elevate:problem:budget-site-uploads-per-hour"
+    // More uploads, a pair at a time, until a second process has answered; the shared budget refuses each.
+    let (stack, file, visitors) = (&stack, &file, &visitors);
+    stack
+        .until_two_instances_served(FUNCTION, || async move {
+            let (a, b) = tokio::join!(
+                upload(
+                    stack,
+                    Some(&visitors[0]),
+                    upload_form(file, "image/png", &[])
+                ),
+                upload(
+                    stack,
+                    Some(&visitors[1]),
+                    upload_form(file, "image/png", &[])
+                ),
             );
-        }
-    }
+            for refused in [a, b] {
+                let problem = refused.problem(429);
+                assert_eq!(
+                    problem["type"],
+                    "urn:wix-elevate:problem:budget-site-uploads-per-hour"
+                );
+            }
+        })
+        .await;
     assert_eq!(stack.sandbox.state.media_files().len(), BUDGET);
-    let instances = stack.instances_serving(FUNCTION);
-    assert!(
-        instances.len() >= 2,
-        "several processes served: {instances:?}"
-    );
 }
 
 #[tokio::test]

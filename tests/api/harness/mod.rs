@@ -386,6 +386,27 @@ impl Stack {
         self.watch = fresh;
     }
 
+    /// Fails unless a second process has served `function`. Watch may give a burst to fewer processes
+    /// than it runs (it serves invocations concurrently), so until one has, `more` sends further requests
+    /// (and checks their answers), for at most ten rounds.
+    pub async fn until_two_instances_served<F, Fut>(&self, function: &str, mut more: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        for _ in 0..10 {
+            if self.instances_serving(function).len() >= 2 {
+                break;
+            }
+            more().await;
+        }
+        let instances = self.instances_serving(function);
+        assert!(
+            instances.len() >= 2,
+            "several processes served: {instances:?}"
+        );
+    }
+
     /// The distinct `instance` ids in `function`'s audit and refusal lines so far: how many processes
     /// served it.
     /// The lines reach us through watch's own output after the answer does, so an empty set is asked
